@@ -1,0 +1,35 @@
+# The two commands users and CI rely on: `make run` and `make test`.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+BUILD ?= build
+TEST_BUILD ?= build-test
+DATADIR ?= $(CURDIR)/data
+
+.PHONY: all deps build run test unit functional bench fuzz clean
+
+all: build
+
+deps:
+	@scripts/deps
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@mkdir -p $(DATADIR)
+	./$(BUILD)/satod -regtest -datadir=$(DATADIR)
+
+# Tests build with clang (for libFuzzer) when it is there, always with
+# AddressSanitizer and UndefinedBehaviorSanitizer, and warnings as errors.
+test: deps
+	@if command -v clang >/dev/null 2>&1; then cc=clang; fuzz=ON; else cc=cc; fuzz=OFF; fi; \
+	  CC=$$cc cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DSATO_SANITIZE=ON -DSATO_FUZZ=$$fuzz >/dev/null
+	@cmake --build $(TEST_BUILD) -j $(JOBS)
+	@cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	./$(BUILD)/sato_bench
+
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD)

@@ -1,0 +1,1 @@
+typedef int sato_placeholder_t;
