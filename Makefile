@@ -13,7 +13,7 @@ deps:
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
+	@cmake --build $(BUILD) -j $(JOBS) -- --no-print-directory
 
 run: build
 	@mkdir -p $(DATADIR)
@@ -25,7 +25,7 @@ test: deps
 	@if command -v clang >/dev/null 2>&1; then cc=clang; fuzz=ON; else cc=cc; fuzz=OFF; fi; \
 	  CC=$$cc cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	    -DSATO_SANITIZE=ON -DSATO_FUZZ=$$fuzz >/dev/null
-	@cmake --build $(TEST_BUILD) -j $(JOBS)
+	@cmake --build $(TEST_BUILD) -j $(JOBS) -- --no-print-directory
 	@cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
