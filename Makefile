@@ -17,6 +17,9 @@ build: deps
 
 run: build
 	@mkdir -p $(DATADIR)
+	@echo "Starting a regtest node with data in $(DATADIR); Ctrl-C stops it."
+	@echo "Talk to it from another terminal with:"
+	@echo "  ./$(BUILD)/sato-cli -regtest -datadir=$(DATADIR) help"
 	./$(BUILD)/satod -regtest -datadir=$(DATADIR)
 
 # Tests build with clang (for libFuzzer) when it is there, always with

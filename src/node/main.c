@@ -1,63 +1,305 @@
-/* satod: the Sato node daemon. For now it parses its command line, reports
- * its version and the chain it was asked to run; later layers make it a
- * node. */
+/* satod: start-up, the event loop and an orderly shutdown. */
+#include <errno.h>
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "node/node.h"
+#include "sato/buf.h"
+#include "sato/log.h"
+#include "sato/mem.h"
 #include "sato/sha256.h"
 
-static const char *const chains[] = {"main", "test", "testnet4", "signet", "regtest"};
+static char *path_join(const char *dir, const char *name) {
+    size_t n;
+    char *p;
+    if (name[0] == '/') return sato_strdup(name);
+    n = strlen(dir) + strlen(name) + 2;
+    p = sato_malloc(n);
+    snprintf(p, n, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] != '/' ? "/" : "", name);
+    return p;
+}
 
-static int known_chain(const char *name) {
+static int mkdirs(const char *path) {
+    char *p = sato_strdup(path), *s;
+    int ok = 1;
+    for (s = p + 1; ok && *s; s++) {
+        if (*s != '/') continue;
+        *s = '\0';
+        if (mkdir(p, 0700) != 0 && errno != EEXIST) ok = 0;
+        *s = '/';
+    }
+    if (ok && mkdir(p, 0700) != 0 && errno != EEXIST) ok = 0;
+    free(p);
+    return ok;
+}
+
+static void print_help(void) {
     size_t i;
-    for (i = 0; i < sizeof(chains) / sizeof(chains[0]); i++)
-        if (strcmp(chains[i], name) == 0) return 1;
-    return 0;
+    printf("Sato daemon version %s\n\nUsage: satod [options]\n\nOptions:\n", SATO_VERSION);
+    for (i = 0; i < sato_node_noptions; i++)
+        printf("  -%s%s\n", sato_node_options[i].name, sato_node_options[i].help);
+    printf("\nDebug categories: %s\n", sato_log_category_list());
 }
 
-static void usage(FILE *out) {
-    fprintf(out,
-            "Usage: satod [options]\n"
-            "  -chain=<name>    main, test, testnet4, signet or regtest (default: main)\n"
-            "  -regtest         same as -chain=regtest\n"
-            "  -testnet         same as -chain=test\n"
-            "  -testnet4        same as -chain=testnet4\n"
-            "  -signet          same as -chain=signet\n"
-            "  -datadir=<dir>   data directory\n"
-            "  -version         print the version and exit\n");
+void sato_node_request_shutdown(sato_node_t *node) {
+    struct timeval delay = {0, 200 * 1000}; /* lets the stop reply leave first */
+    node->shutdown_requested = 1;
+    event_base_loopexit(node->base, &delay);
 }
 
-int main(int argc, char **argv) {
-    const char *chain = "main", *datadir = NULL;
-    int i;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (a[0] == '-' && a[1] == '-') a++;
-        if (strcmp(a, "-regtest") == 0) chain = "regtest";
-        else if (strcmp(a, "-testnet") == 0) chain = "test";
-        else if (strcmp(a, "-testnet4") == 0) chain = "testnet4";
-        else if (strcmp(a, "-signet") == 0) chain = "signet";
-        else if (strncmp(a, "-chain=", 7) == 0) chain = a + 7;
-        else if (strncmp(a, "-datadir=", 9) == 0) datadir = a + 9;
-        else if (strcmp(a, "-version") == 0) {
-            printf("Sato daemon version %s\n", SATO_VERSION);
+static void on_signal(evutil_socket_t sig, short what, void *arg) {
+    sato_node_t *node = arg;
+    (void)what;
+    sato_log_printf("Received signal %d, shutting down", (int)sig);
+    node->shutdown_requested = 1;
+    event_base_loopexit(node->base, NULL);
+}
+
+static int daemonize(void) {
+    pid_t pid = fork();
+    int fd;
+    if (pid < 0) return 0;
+    if (pid > 0) _exit(0);
+    if (setsid() < 0) return 0;
+    fd = open("/dev/null", O_RDWR);
+    if (fd >= 0) {
+        dup2(fd, 0);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        if (fd > 2) close(fd);
+    }
+    return 1;
+}
+
+static int write_pidfile(const char *path) {
+    FILE *f = fopen(path, "w");
+    if (f == NULL) return 0;
+    fprintf(f, "%d\n", (int)getpid());
+    return fclose(f) == 0;
+}
+
+static int setup_logging(sato_node_t *node, int daemon) {
+    const char **list;
+    size_t n, i;
+    char *logpath = path_join(node->chaindir, sato_args_get_str(node->args, "debuglogfile", "debug.log"));
+    int ok = sato_log_open(logpath, sato_args_get_bool(node->args, "printtoconsole", !daemon));
+    if (!ok) fprintf(stderr, "Error: cannot open log file %s: %s\n", logpath, strerror(errno));
+    free(logpath);
+    if (!ok) return 0;
+    n = sato_args_get_list(node->args, "debug", &list);
+    for (i = 0; i < n; i++) {
+        if (strcmp(list[i], "0") == 0 || strcmp(list[i], "none") == 0) continue;
+        if (!sato_log_enable(list[i])) {
+            fprintf(stderr, "Error: unsupported logging category -debug=%s (valid: %s)\n", list[i],
+                    sato_log_category_list());
             return 0;
-        } else if (strcmp(a, "-help") == 0 || strcmp(a, "-h") == 0 || strcmp(a, "-?") == 0) {
-            usage(stdout);
+        }
+    }
+    n = sato_args_get_list(node->args, "debugexclude", &list);
+    for (i = 0; i < n; i++) {
+        if (!sato_log_disable(list[i])) {
+            fprintf(stderr, "Error: unsupported logging category -debugexclude=%s\n", list[i]);
             return 0;
-        } else {
-            fprintf(stderr, "Error: unknown option '%s' (see satod -help)\n", argv[i]);
+        }
+    }
+    return 1;
+}
+
+static int start_rpc(sato_node_t *node, char *err, size_t errlen) {
+    sato_httpd_config_t cfg;
+    const char **bind, **allow, **auths;
+    size_t nbind, nallow, nauth, i;
+    const char *user = sato_args_get(node->args, "rpcuser");
+    const char *pass = sato_args_get(node->args, "rpcpassword");
+    int64_t port = sato_args_get_int(node->args, "rpcport", node->chain->rpc_port);
+
+    if (port <= 0 || port > 65535) {
+        snprintf(err, errlen, "Invalid port specified in -rpcport: '%lld'", (long long)port);
+        return 0;
+    }
+    node->auth = sato_rpcauth_create();
+    if ((user == NULL) != (pass == NULL)) {
+        snprintf(err, errlen, "-rpcuser and -rpcpassword must be given together");
+        return 0;
+    }
+    if (user != NULL) {
+        if (strchr(user, ':') != NULL) {
+            snprintf(err, errlen, "-rpcuser must not contain ':'");
+            return 0;
+        }
+        sato_rpcauth_set_userpass(node->auth, user, pass);
+    } else {
+        node->cookie_path = path_join(node->chaindir, sato_args_get_str(node->args, "rpccookiefile", ".cookie"));
+        if (!sato_rpcauth_make_cookie(node->auth, node->cookie_path)) {
+            snprintf(err, errlen, "Unable to write the RPC cookie file %s", node->cookie_path);
+            free(node->cookie_path);
+            node->cookie_path = NULL;
+            return 0;
+        }
+        sato_log_printf("Generated RPC authentication cookie %s", node->cookie_path);
+    }
+    nauth = sato_args_get_list(node->args, "rpcauth", &auths);
+    for (i = 0; i < nauth; i++) {
+        if (!sato_rpcauth_add(node->auth, auths[i])) {
+            snprintf(err, errlen, "Invalid -rpcauth argument '%s' (expected user:salt$hmac)", auths[i]);
+            return 0;
+        }
+    }
+    /* Copies: the args scratch list is reused by the next lookup. */
+    nallow = sato_args_get_list(node->args, "rpcallowip", &allow);
+    {
+        const char **allow_copy = sato_calloc(nallow + 1, sizeof(*allow_copy));
+        memcpy(allow_copy, allow, nallow * sizeof(*allow));
+        allow = allow_copy;
+    }
+    nbind = sato_args_get_list(node->args, "rpcbind", &bind);
+    if (nbind > 0 && nallow == 0) {
+        /* As Bitcoin Core: binding beyond loopback without an allow list
+         * would open the door to nobody but invite mistakes. */
+        sato_log_printf("WARNING: option -rpcbind was ignored because -rpcallowip was not specified, "
+                        "refusing to allow everyone to connect");
+        nbind = 0;
+    }
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.base = node->base;
+    cfg.table = node->rpc;
+    cfg.node = node;
+    cfg.auth = node->auth;
+    cfg.bind = bind;
+    cfg.nbind = nbind;
+    cfg.port = (uint16_t)port;
+    cfg.allow = allow;
+    cfg.nallow = nallow;
+    cfg.threads = (int)sato_args_get_int(node->args, "rpcthreads", 4);
+    cfg.queue_depth = (int)sato_args_get_int(node->args, "rpcworkqueue", 16);
+    cfg.timeout_s = (int)sato_args_get_int(node->args, "rpcservertimeout", 30);
+    cfg.max_body = SATO_MAX_SIZE;
+    if (cfg.threads < 1 || cfg.threads > 64 || cfg.queue_depth < 1 || cfg.queue_depth > 65536) {
+        snprintf(err, errlen, "-rpcthreads must be 1..64 and -rpcworkqueue 1..65536");
+        free((void *)allow);
+        return 0;
+    }
+    node->httpd = sato_httpd_start(&cfg, err, errlen);
+    free((void *)allow);
+    return node->httpd != NULL;
+}
+
+static int run(sato_node_t *node, int argc, char **argv) {
+    char err[512];
+    const char *dd, *home;
+    char *conf;
+    int daemon, rc = 1;
+    struct event *sigint = NULL, *sigterm = NULL;
+
+    node->args = sato_args_create(sato_node_options, sato_node_noptions);
+    if (!sato_args_parse_cmdline(node->args, argc, argv, NULL, err, sizeof(err))) {
+        fprintf(stderr, "Error: %s\n", err);
+        return 1;
+    }
+    if (sato_args_get_bool(node->args, "help", 0)) {
+        print_help();
+        return 0;
+    }
+    if (sato_args_get_bool(node->args, "version", 0)) {
+        printf("Sato daemon version %s\n", SATO_VERSION);
+        return 0;
+    }
+    home = getenv("HOME");
+    dd = sato_args_get(node->args, "datadir");
+    node->datadir = dd ? sato_strdup(dd) : path_join(home ? home : ".", ".sato");
+    if (dd != NULL) {
+        struct stat st;
+        if (stat(dd, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "Error: Specified data directory \"%s\" does not exist.\n", dd);
             return 1;
         }
     }
-    if (!known_chain(chain)) {
-        fprintf(stderr, "Error: unknown chain '%s'\n", chain);
+    conf = path_join(node->datadir, sato_args_get_str(node->args, "conf", "sato.conf"));
+    if (!sato_args_read_config(node->args, conf, sato_args_is_set(node->args, "conf"), err, sizeof(err))) {
+        fprintf(stderr, "Error reading configuration file: %s\n", err);
+        free(conf);
         return 1;
     }
-    printf("Sato daemon version %s\n", SATO_VERSION);
-    printf("chain: %s\n", chain);
-    printf("datadir: %s\n", datadir ? datadir : "(default)");
-    printf("sha256: %s\n", sato_sha256_impl());
-    printf("The node itself (chain state, P2P, RPC) is not built yet; exiting.\n");
-    return 0;
+    free(conf);
+    if (!sato_args_select_chain(node->args, err, sizeof(err))) {
+        fprintf(stderr, "Error: %s\n", err);
+        return 1;
+    }
+    node->chain = sato_node_chain_find(sato_args_chain(node->args));
+    node->chaindir = path_join(node->datadir, node->chain->subdir);
+    if (!mkdirs(node->chaindir)) {
+        fprintf(stderr, "Error: cannot create data directory %s: %s\n", node->chaindir, strerror(errno));
+        return 1;
+    }
+    daemon = sato_args_get_bool(node->args, "daemon", 0);
+    if (daemon) {
+        printf("Sato server starting\n");
+        fflush(stdout);
+        if (!daemonize()) {
+            fprintf(stderr, "Error: cannot run in the background: %s\n", strerror(errno));
+            return 1;
+        }
+    }
+    if (!setup_logging(node, daemon)) return 1;
+    node->pid_path = path_join(node->chaindir, sato_args_get_str(node->args, "pid", "satod.pid"));
+    if (!write_pidfile(node->pid_path)) {
+        sato_log_printf("Error: cannot write pid file %s", node->pid_path);
+        goto out;
+    }
+    node->started = time(NULL);
+    sato_log_printf("Sato version %s", SATO_VERSION);
+    sato_log_printf("Chain: %s, data directory: %s", node->chain->name, node->chaindir);
+    sato_log_printf("Using SHA-256 implementation: %s", sato_sha256_impl());
+
+    evthread_use_pthreads();
+    node->base = event_base_new();
+    sigint = evsignal_new(node->base, SIGINT, on_signal, node);
+    sigterm = evsignal_new(node->base, SIGTERM, on_signal, node);
+    event_add(sigint, NULL);
+    event_add(sigterm, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    node->rpc = sato_rpc_table_create();
+    sato_node_register_control(node->rpc);
+    if (sato_args_get_bool(node->args, "server", 1) && !start_rpc(node, err, sizeof(err))) {
+        sato_log_printf("Error: %s", err);
+        if (!sato_args_get_bool(node->args, "printtoconsole", !daemon)) fprintf(stderr, "Error: %s\n", err);
+        goto out;
+    }
+    sato_log_printf("init message: Done loading");
+    event_base_dispatch(node->base);
+    rc = 0;
+out:
+    sato_log_printf("Shutdown: in progress...");
+    sato_httpd_stop(node->httpd);
+    if (node->cookie_path) unlink(node->cookie_path);
+    if (node->pid_path) unlink(node->pid_path);
+    if (sigint) event_free(sigint);
+    if (sigterm) event_free(sigterm);
+    sato_log_printf("Shutdown: done");
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    sato_node_t node;
+    int rc;
+    memset(&node, 0, sizeof(node));
+    rc = run(&node, argc, argv);
+    sato_rpcauth_destroy(node.auth);
+    sato_rpc_table_destroy(node.rpc);
+    if (node.base) event_base_free(node.base);
+    sato_args_destroy(node.args);
+    free(node.datadir);
+    free(node.chaindir);
+    free(node.cookie_path);
+    free(node.pid_path);
+    sato_log_close();
+    return rc;
 }

@@ -1,0 +1,439 @@
+/* sato-cli: bitcoin-cli's command line against a Sato node. */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "sato/args.h"
+#include "sato/base64.h"
+#include "sato/mem.h"
+#include "sato/rpc.h"
+#include "sato/rpcauth.h"
+
+static const sato_arg_def_t cli_options[] = {
+    {"chain", SATO_ARG_STRING, 0, "=<chain>  main, test, testnet4, signet or regtest"},
+    {"regtest", SATO_ARG_BOOL, 0, "  Use the regression test chain"},
+    {"testnet", SATO_ARG_BOOL, 0, "  Use testnet3"},
+    {"testnet4", SATO_ARG_BOOL, 0, "  Use testnet4"},
+    {"signet", SATO_ARG_BOOL, 0, "  Use signet"},
+    {"datadir", SATO_ARG_STRING, 0, "=<dir>  Data directory (default: ~/.sato)"},
+    {"conf", SATO_ARG_STRING, SATO_ARG_COMMANDLINE_ONLY, "=<file>  Configuration file (default: sato.conf)"},
+    {"rpcconnect", SATO_ARG_STRING, 0, "=<ip>  Send commands to this node (default: 127.0.0.1)"},
+    {"rpcport", SATO_ARG_INT, SATO_ARG_NETWORK_ONLY, "=<port>  Connect to this JSON-RPC port"},
+    {"rpcuser", SATO_ARG_STRING, 0, "=<user>  JSON-RPC user name"},
+    {"rpcpassword", SATO_ARG_STRING, 0, "=<pw>  JSON-RPC password"},
+    {"rpccookiefile", SATO_ARG_STRING, 0, "=<file>  Cookie file (default: the chain's .cookie)"},
+    {"rpcwait", SATO_ARG_BOOL, 0, "  Wait for the server to start"},
+    {"rpcwaittimeout", SATO_ARG_INT, 0, "=<n>  Give up waiting after n seconds (default: 0, never)"},
+    {"rpcclienttimeout", SATO_ARG_INT, 0, "=<n>  HTTP timeout in seconds (default: 900)"},
+    {"named", SATO_ARG_BOOL, 0, "  Pass arguments as name=value"},
+    {"stdin", SATO_ARG_BOOL, 0, "  Read extra arguments from standard input, one per line"},
+    {"stdinrpcpass", SATO_ARG_BOOL, 0, "  Read the RPC password from standard input's first line"},
+    {"getinfo", SATO_ARG_BOOL, 0, "  Print a summary of the node's state"},
+    {"rpcbind", SATO_ARG_LIST, SATO_ARG_NETWORK_ONLY, ""},
+    {"rpcallowip", SATO_ARG_LIST, 0, ""},
+    {"rpcauth", SATO_ARG_LIST, 0, ""},
+    {"rpcthreads", SATO_ARG_INT, 0, ""},
+    {"rpcworkqueue", SATO_ARG_INT, 0, ""},
+    {"rpcservertimeout", SATO_ARG_INT, 0, ""},
+    {"server", SATO_ARG_BOOL, 0, ""},
+    {"daemon", SATO_ARG_BOOL, 0, ""},
+    {"debug", SATO_ARG_LIST, 0, ""},
+    {"debugexclude", SATO_ARG_LIST, 0, ""},
+    {"printtoconsole", SATO_ARG_BOOL, 0, ""},
+    {"debuglogfile", SATO_ARG_STRING, 0, ""},
+    {"pid", SATO_ARG_STRING, 0, ""},
+    {"help", SATO_ARG_BOOL, SATO_ARG_COMMANDLINE_ONLY, "  This help"},
+    {"version", SATO_ARG_BOOL, SATO_ARG_COMMANDLINE_ONLY, "  Print the version and exit"},
+};
+
+static const struct {
+    const char *name, *subdir;
+    int port;
+} chains[] = {
+    {"main", "", 8332}, {"test", "testnet3", 18332}, {"testnet4", "testnet4", 48332},
+    {"signet", "signet", 38332}, {"regtest", "regtest", 18443},
+};
+
+/* Parameters sent as JSON values rather than strings, by method and
+ * position or name (as bitcoin-cli's conversion table). */
+static const struct {
+    const char *method;
+    int pos;
+    const char *name;
+} json_params[] = {
+    {"getblockhash", 0, "height"},
+    {"getblock", 1, "verbosity"},
+    {"getblock", 1, "verbose"},
+    {"getblockheader", 1, "verbose"},
+    {"gettxout", 1, "n"},
+    {"gettxout", 2, "include_mempool"},
+    {"gettxoutsetinfo", 1, "hash_or_height"},
+    {"gettxoutsetinfo", 2, "use_index"},
+    {"getrawtransaction", 1, "verbosity"},
+    {"getrawtransaction", 1, "verbose"},
+    {"decoderawtransaction", 1, "iswitness"},
+    {"verifychain", 0, "checklevel"},
+    {"verifychain", 1, "nblocks"},
+    {"generatetoaddress", 0, "nblocks"},
+    {"generatetoaddress", 2, "maxtries"},
+    {"generatetodescriptor", 0, "num_blocks"},
+    {"generatetodescriptor", 2, "maxtries"},
+    {"generateblock", 1, "transactions"},
+    {"generateblock", 2, "submit"},
+    {"logging", 0, "include"},
+    {"logging", 1, "exclude"},
+    {"getblockstats", 0, "hash_or_height"},
+    {"getblockstats", 1, "stats"},
+    {"getchaintxstats", 0, "nblocks"},
+    {"waitforblockheight", 0, "height"},
+    {"waitforblockheight", 1, "timeout"},
+    {"waitfornewblock", 0, "timeout"},
+    {"waitforblock", 1, "timeout"},
+    {"scantxoutset", 1, "scanobjects"},
+    {"getnetworkhashps", 0, "nblocks"},
+    {"getnetworkhashps", 1, "height"},
+};
+
+static int is_json_param(const char *method, int pos, const char *name) {
+    size_t i;
+    for (i = 0; i < sizeof(json_params) / sizeof(json_params[0]); i++) {
+        if (strcmp(json_params[i].method, method) != 0) continue;
+        if (name ? strcmp(json_params[i].name, name) == 0 : json_params[i].pos == pos) return 1;
+    }
+    return 0;
+}
+
+/* A parameter value: JSON for the listed ones, otherwise a string. */
+static json_t *param_value(const char *method, int pos, const char *name, const char *text, char *err,
+                           size_t errlen) {
+    json_error_t jerr;
+    json_t *v;
+    if (!is_json_param(method, pos, name)) return json_string(text);
+    v = json_loads(text, JSON_DECODE_ANY, &jerr);
+    if (v == NULL) snprintf(err, errlen, "Error parsing JSON: %s", text);
+    return v;
+}
+
+typedef struct {
+    int status;
+    char *body;
+} http_reply_t;
+
+/* One HTTP/1.1 POST over a fresh connection, read to the end. Returns 0
+ * with errno-style text when the server cannot be reached. */
+static int http_post(const char *host, int port, const char *authz, const char *body, int timeout_s,
+                     http_reply_t *reply, char *err, size_t errlen) {
+    struct addrinfo hints, *res = NULL, *ai;
+    char portstr[16], *req = NULL, *buf = NULL, *p;
+    size_t cap = 0, len = 0, reqlen;
+    int fd = -1, ok = 0, gai;
+    struct timeval tv;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_socktype = SOCK_STREAM;
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    if ((gai = getaddrinfo(host, portstr, &hints, &res)) != 0) {
+        snprintf(err, errlen, "cannot resolve %s: %s", host, gai_strerror(gai));
+        return 0;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd < 0) continue;
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) break;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        snprintf(err, errlen, "Could not connect to the server %s:%d\n\nMake sure the satod server is "
+                 "running and that you are connecting to the correct RPC port.", host, port);
+        return 0;
+    }
+    tv.tv_sec = timeout_s;
+    tv.tv_usec = 0;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    reqlen = strlen(body) + strlen(authz) + strlen(host) + 256;
+    req = sato_malloc(reqlen);
+    snprintf(req, reqlen,
+             "POST / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\nContent-Type: application/json\r\n"
+             "Authorization: Basic %s\r\nContent-Length: %zu\r\n\r\n%s",
+             host, authz, strlen(body), body);
+    reqlen = strlen(req);
+    for (len = 0; len < reqlen;) {
+        ssize_t w = send(fd, req + len, reqlen - len, MSG_NOSIGNAL);
+        if (w <= 0) {
+            snprintf(err, errlen, "error sending request: %s", strerror(errno));
+            goto out;
+        }
+        len += (size_t)w;
+    }
+    len = 0;
+    for (;;) {
+        ssize_t r;
+        if (len + 4096 + 1 > cap) {
+            cap = cap ? cap * 2 : 65536;
+            buf = sato_realloc(buf, cap);
+        }
+        r = recv(fd, buf + len, cap - len - 1, 0);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            snprintf(err, errlen, "timeout on transient error: %s", strerror(errno));
+            goto out;
+        }
+        if (r == 0) break;
+        len += (size_t)r;
+    }
+    if (buf == NULL) buf = sato_malloc(1);
+    buf[len] = '\0';
+    if (sscanf(buf, "HTTP/1.%*d %d", &reply->status) != 1 || (p = strstr(buf, "\r\n\r\n")) == NULL) {
+        snprintf(err, errlen, "no response from server");
+        goto out;
+    }
+    reply->body = sato_strdup(p + 4);
+    ok = 1;
+out:
+    free(req);
+    free(buf);
+    close(fd);
+    return ok;
+}
+
+static char *path_join(const char *dir, const char *name) {
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p;
+    if (name[0] == '/') return sato_strdup(name);
+    p = sato_malloc(n);
+    snprintf(p, n, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] != '/' ? "/" : "", name);
+    return p;
+}
+
+static void print_result(const json_t *result) {
+    if (json_is_null(result)) return;
+    if (json_is_string(result)) {
+        puts(json_string_value(result));
+    } else {
+        char *s = json_dumps(result, JSON_INDENT(2) | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+        puts(s);
+        free(s);
+    }
+}
+
+static char *read_line(FILE *f) {
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, f);
+    if (n < 0) {
+        free(line);
+        return NULL;
+    }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+    return line;
+}
+
+int main(int argc, char **argv) {
+    sato_args_t *args = sato_args_create(cli_options, sizeof(cli_options) / sizeof(cli_options[0]));
+    char err[512], userpass[512], *authz = NULL, *datadir = NULL, *chaindir = NULL, *conf, *body = NULL;
+    char **extra = NULL;
+    const char *method, *home = getenv("HOME"), *chain;
+    int first, rc = 1, i, nextra = 0, port = 0, named, wait_s;
+    size_t ci;
+    json_t *params = NULL, *request = NULL, *reply = NULL;
+    http_reply_t hr = {0, NULL};
+    time_t start = time(NULL);
+
+    if (!sato_args_parse_cmdline(args, argc, argv, &first, err, sizeof(err))) {
+        fprintf(stderr, "Error: %s\n", err);
+        goto out;
+    }
+    if (sato_args_get_bool(args, "version", 0)) {
+        printf("Sato RPC client version %s\n", SATO_VERSION);
+        rc = 0;
+        goto out;
+    }
+    if (sato_args_get_bool(args, "help", 0) || (first >= argc && !sato_args_get_bool(args, "getinfo", 0) &&
+                                               !sato_args_get_bool(args, "stdin", 0))) {
+        printf("Sato RPC client version %s\n\nUsage: sato-cli [options] <command> [params]\n"
+               "       sato-cli [options] -named <command> [name=value]...\n"
+               "       sato-cli [options] help    List commands\n\nOptions:\n", SATO_VERSION);
+        for (ci = 0; ci < sizeof(cli_options) / sizeof(cli_options[0]); ci++)
+            if (cli_options[ci].help[0]) printf("  -%s%s\n", cli_options[ci].name, cli_options[ci].help);
+        rc = sato_args_get_bool(args, "help", 0) ? 0 : 1;
+        goto out;
+    }
+    datadir = sato_args_is_set(args, "datadir") ? sato_strdup(sato_args_get(args, "datadir"))
+                                                : path_join(home ? home : ".", ".sato");
+    conf = path_join(datadir, sato_args_get_str(args, "conf", "sato.conf"));
+    if (!sato_args_read_config(args, conf, sato_args_is_set(args, "conf"), err, sizeof(err))) {
+        fprintf(stderr, "Error reading configuration file: %s\n", err);
+        free(conf);
+        goto out;
+    }
+    free(conf);
+    if (!sato_args_select_chain(args, err, sizeof(err))) {
+        fprintf(stderr, "Error: %s\n", err);
+        goto out;
+    }
+    chain = sato_args_chain(args);
+    for (ci = 0; ci < sizeof(chains) / sizeof(chains[0]); ci++)
+        if (strcmp(chains[ci].name, chain) == 0) break;
+    chaindir = path_join(datadir, chains[ci].subdir);
+    port = (int)sato_args_get_int(args, "rpcport", chains[ci].port);
+    named = sato_args_get_bool(args, "named", 0);
+    wait_s = (int)sato_args_get_int(args, "rpcwaittimeout", 0);
+
+    if (sato_args_get_bool(args, "stdinrpcpass", 0)) {
+        char *pw = read_line(stdin);
+        if (pw == NULL) {
+            fprintf(stderr, "Error: -stdinrpcpass specified but failed to read from standard input\n");
+            goto out;
+        }
+        snprintf(userpass, sizeof(userpass), "%s:%s", sato_args_get_str(args, "rpcuser", ""), pw);
+        free(pw);
+    } else if (sato_args_is_set(args, "rpcpassword")) {
+        snprintf(userpass, sizeof(userpass), "%s:%s", sato_args_get_str(args, "rpcuser", ""),
+                 sato_args_get(args, "rpcpassword"));
+    } else {
+        char *cookie = path_join(chaindir, sato_args_get_str(args, "rpccookiefile", ".cookie"));
+        userpass[0] = '\0';
+        if (!sato_rpcauth_read_cookie(cookie, userpass, sizeof(userpass)) && !sato_args_get_bool(args, "rpcwait", 0)) {
+            fprintf(stderr, "Error: Could not locate RPC credentials. No authentication cookie could be "
+                    "found, and RPC password is not set. See -rpcpassword and -stdinrpcpass. "
+                    "Configuration file: (%s/sato.conf)\n", datadir);
+            free(cookie);
+            goto out;
+        }
+        free(cookie);
+    }
+    if (sato_args_get_bool(args, "stdin", 0)) {
+        char *line;
+        while ((line = read_line(stdin)) != NULL) {
+            extra = sato_realloc(extra, (size_t)(nextra + 1) * sizeof(*extra));
+            extra[nextra++] = line;
+        }
+    }
+    if (sato_args_get_bool(args, "getinfo", 0)) {
+        /* The -getinfo summary needs the chain, network and wallet methods,
+         * which this node does not serve yet. */
+        fprintf(stderr, "error: -getinfo needs getblockchaininfo and getnetworkinfo, "
+                "which this version of Sato does not provide yet\n");
+        goto out;
+    }
+    /* The command and its parameters: the command line's, then stdin's. */
+    for (i = first; i < argc; i++) {
+        extra = sato_realloc(extra, (size_t)(nextra + 1) * sizeof(*extra));
+        memmove(extra + (i - first) + 1, extra + (i - first), (size_t)(nextra - (i - first)) * sizeof(*extra));
+        extra[i - first] = sato_strdup(argv[i]);
+        nextra++;
+    }
+    if (nextra == 0) {
+        fprintf(stderr, "Error: too few parameters\n");
+        goto out;
+    }
+    method = extra[0];
+    params = named ? json_object() : json_array();
+    for (i = 1; i < nextra; i++) {
+        const char *text = extra[i];
+        json_t *v;
+        if (named) {
+            const char *eq = strchr(text, '=');
+            char name[128];
+            if (eq == NULL || (size_t)(eq - text) >= sizeof(name)) {
+                fprintf(stderr, "error: No '=' in named argument '%s', this may be because a positional "
+                        "argument was given with -named\n", text);
+                goto out;
+            }
+            memcpy(name, text, (size_t)(eq - text));
+            name[eq - text] = '\0';
+            if ((v = param_value(method, -1, name, eq + 1, err, sizeof(err))) == NULL) {
+                fprintf(stderr, "error: %s\n", err);
+                goto out;
+            }
+            json_object_set_new(params, name, v);
+        } else {
+            if ((v = param_value(method, i - 1, NULL, text, err, sizeof(err))) == NULL) {
+                fprintf(stderr, "error: %s\n", err);
+                goto out;
+            }
+            json_array_append_new(params, v);
+        }
+    }
+    request = json_pack("{s:s, s:s, s:O, s:i}", "jsonrpc", "1.0", "method", method, "params", params, "id", 1);
+    body = json_dumps(request, JSON_COMPACT);
+
+    for (;;) {
+        char b64[700];
+        size_t ul = strlen(userpass);
+        if (userpass[0] == '\0') {
+            char *cookie = path_join(chaindir, sato_args_get_str(args, "rpccookiefile", ".cookie"));
+            sato_rpcauth_read_cookie(cookie, userpass, sizeof(userpass));
+            free(cookie);
+            ul = strlen(userpass);
+        }
+        sato_base64_encode(b64, (const unsigned char *)userpass, ul);
+        free(authz);
+        authz = sato_strdup(b64);
+        if (http_post(sato_args_get_str(args, "rpcconnect", "127.0.0.1"), port, authz, body,
+                      (int)sato_args_get_int(args, "rpcclienttimeout", 900), &hr, err, sizeof(err))) {
+            if (hr.status == 401 && sato_args_get_bool(args, "rpcwait", 0) && !sato_args_is_set(args, "rpcpassword")) {
+                /* The node may have written a new cookie since we read it. */
+                free(hr.body);
+                hr.body = NULL;
+                userpass[0] = '\0';
+            } else {
+                break;
+            }
+        } else if (!sato_args_get_bool(args, "rpcwait", 0)) {
+            fprintf(stderr, "error: %s\n", err);
+            goto out;
+        }
+        if (wait_s > 0 && time(NULL) - start >= wait_s) {
+            fprintf(stderr, "error: timeout on transient error: %s\n", err);
+            goto out;
+        }
+        sleep(1);
+    }
+    if (hr.status == 401) {
+        fprintf(stderr, "error: Authorization failed: Incorrect rpcuser or rpcpassword\n");
+        goto out;
+    }
+    if (hr.status == 403) {
+        fprintf(stderr, "error: server refused the connection (check -rpcallowip)\n");
+        goto out;
+    }
+    reply = json_loads(hr.body, 0, NULL);
+    if (reply == NULL || !json_is_object(reply)) {
+        fprintf(stderr, "error: server returned HTTP %d with a body that is not JSON\n", hr.status);
+        goto out;
+    }
+    {
+        json_t *e = json_object_get(reply, "error");
+        if (e != NULL && !json_is_null(e)) {
+            json_int_t code = json_integer_value(json_object_get(e, "code"));
+            const char *msg = json_string_value(json_object_get(e, "message"));
+            fprintf(stderr, "error code: %lld\nerror message:\n%s\n", (long long)code, msg ? msg : "");
+            rc = code < 0 ? (int)-code : (code > 0 ? (int)code : 1); /* as bitcoin-cli */
+            goto out;
+        }
+        print_result(json_object_get(reply, "result"));
+        rc = 0;
+    }
+out:
+    for (i = 0; i < nextra; i++) free(extra[i]);
+    free(extra);
+    json_decref(params);
+    json_decref(request);
+    json_decref(reply);
+    free(body);
+    free(hr.body);
+    free(authz);
+    free(datadir);
+    free(chaindir);
+    sato_args_destroy(args);
+    return rc;
+}

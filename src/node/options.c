@@ -1,0 +1,53 @@
+/* The options satod understands. Each one listed here is implemented;
+ * anything else is refused at start. */
+#include <stddef.h>
+#include <string.h>
+
+#include "node/node.h"
+
+const sato_arg_def_t sato_node_options[] = {
+    {"chain", SATO_ARG_STRING, 0, "=<chain>  main, test, testnet4, signet or regtest"},
+    {"regtest", SATO_ARG_BOOL, 0, "  Use the regression test chain"},
+    {"testnet", SATO_ARG_BOOL, 0, "  Use testnet3"},
+    {"testnet4", SATO_ARG_BOOL, 0, "  Use testnet4"},
+    {"signet", SATO_ARG_BOOL, 0, "  Use signet"},
+    {"datadir", SATO_ARG_STRING, 0, "=<dir>  Data directory (default: ~/.sato)"},
+    {"conf", SATO_ARG_STRING, SATO_ARG_COMMANDLINE_ONLY,
+     "=<file>  Configuration file, relative to -datadir (default: sato.conf)"},
+    {"daemon", SATO_ARG_BOOL, 0, "  Run in the background"},
+    {"pid", SATO_ARG_STRING, 0, "=<file>  PID file, relative to the chain's data directory (default: satod.pid)"},
+    {"debug", SATO_ARG_LIST, 0, "=<category>  Log debug lines of a category (1 or all: every one)"},
+    {"debugexclude", SATO_ARG_LIST, 0, "=<category>  Exclude a category from -debug"},
+    {"printtoconsole", SATO_ARG_BOOL, 0, "  Log to standard output (default: 1 unless -daemon)"},
+    {"debuglogfile", SATO_ARG_STRING, 0, "=<file>  Log file, relative to the chain's data directory (default: debug.log)"},
+    {"server", SATO_ARG_BOOL, 0, "  Accept JSON-RPC commands (default: 1)"},
+    {"rpcport", SATO_ARG_INT, SATO_ARG_NETWORK_ONLY, "=<port>  JSON-RPC port"},
+    {"rpcbind", SATO_ARG_LIST, SATO_ARG_NETWORK_ONLY,
+     "=<addr>[:port]  Bind JSON-RPC here (honoured only with -rpcallowip; default: loopback)"},
+    {"rpcallowip", SATO_ARG_LIST, 0, "=<ip>  Allow JSON-RPC from this address or subnet"},
+    {"rpcuser", SATO_ARG_STRING, 0, "=<user>  JSON-RPC user name"},
+    {"rpcpassword", SATO_ARG_STRING, 0, "=<pw>  JSON-RPC password"},
+    {"rpcauth", SATO_ARG_LIST, 0, "=<userpw>  user:salt$hmac as made by rpcauth.py"},
+    {"rpccookiefile", SATO_ARG_STRING, 0, "=<file>  Cookie file (default: .cookie in the chain's data directory)"},
+    {"rpcthreads", SATO_ARG_INT, 0, "=<n>  JSON-RPC worker threads (default: 4)"},
+    {"rpcworkqueue", SATO_ARG_INT, 0, "=<n>  Queued JSON-RPC requests before refusing (default: 16)"},
+    {"rpcservertimeout", SATO_ARG_INT, 0, "=<n>  HTTP timeout in seconds (default: 30)"},
+    {"help", SATO_ARG_BOOL, SATO_ARG_COMMANDLINE_ONLY, "  This help"},
+    {"version", SATO_ARG_BOOL, SATO_ARG_COMMANDLINE_ONLY, "  Print the version and exit"},
+};
+const size_t sato_node_noptions = sizeof(sato_node_options) / sizeof(sato_node_options[0]);
+
+static const sato_node_chain_t chains[] = {
+    {"main", "", 8332},
+    {"test", "testnet3", 18332},
+    {"testnet4", "testnet4", 48332},
+    {"signet", "signet", 38332},
+    {"regtest", "regtest", 18443},
+};
+
+const sato_node_chain_t *sato_node_chain_find(const char *name) {
+    size_t i;
+    for (i = 0; i < sizeof(chains) / sizeof(chains[0]); i++)
+        if (strcmp(chains[i].name, name) == 0) return &chains[i];
+    return NULL;
+}
