@@ -245,6 +245,19 @@ static void test_no_address(void) {
     }
 }
 
+/* Pay-to-anchor (OP_1 <0x4e73>) is a 2-byte version 1 program, the
+ * shortest a segwit address can hold. */
+static void test_anchor(void) {
+    static const unsigned char p2a[4] = {0x51, 0x02, 0x4e, 0x73};
+    unsigned char script[SATO_ADDRESS_SCRIPT_MAX];
+    char out[SATO_ADDRESS_MAX_LEN];
+    size_t n;
+    CHECK(sato_address_encode(out, &sato_chain_addr_main, p2a, 4) && strcmp(out, "bc1pfeessrawgf") == 0);
+    CHECK(sato_address_encode(out, &sato_chain_addr_regtest, p2a, 4) && strcmp(out, "bcrt1pfeesnyr2tx") == 0);
+    CHECK(decode_addr(script, &n, &sato_chain_addr_main, "bc1pfeessrawgf") && n == 4 && memcmp(script, p2a, 4) == 0);
+    CHECK(!decode_addr(script, &n, &sato_chain_addr_regtest, "bc1pfeessrawgf"));
+}
+
 static void test_round_trip(void) {
     int iter;
     for (iter = 0; iter < 3000; iter++) {
@@ -325,6 +338,7 @@ int main(void) {
     test_wif_rules();
     test_base58_addresses();
     test_no_address();
+    test_anchor();
     test_round_trip();
     test_hostile();
     return test_report("key_io");
