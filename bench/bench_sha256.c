@@ -73,8 +73,7 @@ void bench_sha256(void) {
     evp_ctx = EVP_MD_CTX_new();
 
     /* 1 MB, single buffer. */
-    ours = bench_best(sato_big, NULL, BENCH_SECONDS);
-    ossl = bench_best(ossl_big, NULL, BENCH_SECONDS);
+    bench_compare(sato_big, NULL, &ours, ossl_big, NULL, &ossl, 2 * BENCH_SECONDS);
     printf("sha256 1MB:        sato %8.1f MB/s   openssl %8.1f MB/s   ratio %.2f\n",
            BIG_LEN / ours / 1e6, BIG_LEN / ossl / 1e6, ossl / ours);
     for (i = 0; (name = sato_sha256_transform_name(i)) != NULL; i++) {
@@ -87,8 +86,7 @@ void bench_sha256(void) {
     /* Double SHA-256 of 64-byte inputs. The anchor is the faster of
      * OpenSSL's low-level SHA256_Init/Update/Final and its EVP interface
      * with a reused context. */
-    ours = bench_best(sato_d64, NULL, BENCH_SECONDS);
-    ossl = bench_best(ossl_d64_lowlevel, NULL, BENCH_SECONDS);
+    bench_compare(sato_d64, NULL, &ours, ossl_d64_lowlevel, NULL, &ossl, 2 * BENCH_SECONDS);
     ossl_low = ossl;
     ossl_evp = bench_best(ossl_d64_evp, NULL, BENCH_SECONDS);
     if (ossl_evp < ossl) ossl = ossl_evp;
