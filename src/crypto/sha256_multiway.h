@@ -8,7 +8,10 @@
  *   MW_ADD, MW_XOR, MW_AND, MW_OR, MW_SHR(x, n), MW_SHL(x, n), MW_SET1(u32),
  *   MW_LOAD(const uint32_t *), MW_STORE(uint32_t *, v)   (unaligned)
  * and may define MW_ROTR, MW_XOR3, MW_CH, MW_MAJ where the instruction set
- * has something better than the shift-and-or defaults below.  * The second block of the first hash is pure padding and uses the constant
+ * has something better than the shift-and-or defaults below, and
+ * MW_READ(w, in) (w[i] = big-endian word i of every input) and
+ * MW_WRITE(out, st) (the digests from the state words) where it can
+ * transpose in registers.  * The second block of the first hash is pure padding and uses the constant
  * table sato_sha256_pad64_wk; the second hash has only 8 variable words. */
 #include "sato/buf.h"
 
@@ -87,15 +90,35 @@ MW_INLINE void mw_pad_block(MW_V st[8]) {
     st[6] = MW_ADD(st[6], g); st[7] = MW_ADD(st[7], h);
 }
 
-MW_ATTR void MW_NAME(unsigned char *out, const unsigned char *in) {
-    MW_V st[8], w[16];
+#ifndef MW_READ
+MW_INLINE void mw_read(MW_V w[16], const unsigned char *in) {
     uint32_t lane[MW_WAYS];
     int i, j;
-
     for (i = 0; i < 16; i++) {
         for (j = 0; j < MW_WAYS; j++) lane[j] = sato_be32(in + 64 * j + 4 * i);
         w[i] = MW_LOAD(lane);
     }
+}
+#define MW_READ(w, in) mw_read(w, in)
+#endif
+
+#ifndef MW_WRITE
+MW_INLINE void mw_write(unsigned char *out, const MW_V st[8]) {
+    uint32_t lane[MW_WAYS];
+    int i, j;
+    for (i = 0; i < 8; i++) {
+        MW_STORE(lane, st[i]);
+        for (j = 0; j < MW_WAYS; j++) sato_put_be32(out + 32 * j + 4 * i, lane[j]);
+    }
+}
+#define MW_WRITE(out, st) mw_write(out, st)
+#endif
+
+MW_ATTR void MW_NAME(unsigned char *out, const unsigned char *in) {
+    MW_V st[8], w[16];
+    int i;
+
+    MW_READ(w, in);
     for (i = 0; i < 8; i++) st[i] = MW_SET1(sato_sha256_iv[i]);
     mw_block(st, w);
     mw_pad_block(st);
@@ -110,8 +133,5 @@ MW_ATTR void MW_NAME(unsigned char *out, const unsigned char *in) {
     w[15] = MW_SET1(0x100);
     mw_block(st, w);
 
-    for (i = 0; i < 8; i++) {
-        MW_STORE(lane, st[i]);
-        for (j = 0; j < MW_WAYS; j++) sato_put_be32(out + 32 * j + 4 * i, lane[j]);
-    }
+    MW_WRITE(out, st);
 }
