@@ -194,15 +194,18 @@ void sato_sha256_init(sato_sha256_t *ctx) {
 void sato_sha256_write(sato_sha256_t *ctx, const unsigned char *data, size_t len) {
     size_t fill = (size_t)(ctx->bytes % 64);
     sato_sha256_transform_fn fn;
-    if (len == 0) return;
-    fn = transform();
     ctx->bytes += len;
+    if (len < 64 - fill) {
+        /* Small writes (serializers write field by field) only buffer. */
+        if (len) memcpy(ctx->buf + fill, data, len);
+        return;
+    }
+    fn = transform();
     if (fill) {
-        size_t take = 64 - fill < len ? 64 - fill : len;
-        memcpy(ctx->buf + fill, data, take);
-        data += take;
-        len -= take;
-        if (fill + take < 64) return;
+        /* Complete the buffered block (len >= 64 - fill here). */
+        memcpy(ctx->buf + fill, data, 64 - fill);
+        data += 64 - fill;
+        len -= 64 - fill;
         fn(ctx->s, ctx->buf, 1);
     }
     if (len >= 64) {
