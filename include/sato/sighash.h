@@ -4,15 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sato/script.h" /* SATO_SIGHASH_* */
 #include "sato/sha256.h"
 #include "sato/tx.h"
-
-/* Hash types. SIGHASH_DEFAULT exists only for BIP341 (a 64-byte signature). */
-#define SATO_SIGHASH_DEFAULT 0x00
-#define SATO_SIGHASH_ALL 0x01
-#define SATO_SIGHASH_NONE 0x02
-#define SATO_SIGHASH_SINGLE 0x03
-#define SATO_SIGHASH_ANYONECANPAY 0x80
 
 /* Per-transaction data shared by the signature hashes of all its inputs
  * (Bitcoin Core's PrecomputedTransactionData), computed once so that a
