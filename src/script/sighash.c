@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sato/buf.h"
+#include "sato/hash.h"
 #include "sato/sha256.h"
 #include "sato/sighash.h"
 
@@ -74,14 +75,6 @@ static void finalize_double(sato_sha256_t *sha, unsigned char out32[32]) {
     unsigned char first[32];
     sato_sha256_finalize(sha, first);
     sato_sha256(out32, first, 32);
-}
-
-static void tagged_init(sato_sha256_t *sha, const char *tag) {
-    unsigned char taghash[32];
-    sato_sha256(taghash, (const unsigned char *)tag, strlen(tag));
-    sato_sha256_init(sha);
-    sato_sha256_write(sha, taghash, 32);
-    sato_sha256_write(sha, taghash, 32);
 }
 
 /* Steps over one script operation the way Bitcoin Core's GetOp does,
@@ -232,7 +225,7 @@ void sato_txdata_init(sato_txdata_t *txdata, const sato_tx_t *tx,
     sato_sha256(txdata->hash_sequence, txdata->sequences_sha, 32);
     sato_sha256(txdata->hash_outputs, txdata->outputs_sha, 32);
     txdata->bip143_ready = 1;
-    tagged_init(&txdata->tapsighash, "TapSighash");
+    sato_tagged_hash_init(&txdata->tapsighash, "TapSighash");
 
     if (spent_outputs == NULL || nspent != tx->vin_len) {
         return;
