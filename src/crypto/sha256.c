@@ -1,16 +1,171 @@
-/* Streaming SHA-256 over a run-time selected compression function. */
+/* Streaming SHA-256 over compression functions chosen once at run time:
+ * SHA-NI where the CPU has it, portable C otherwise; and for many 64-byte
+ * inputs (merkle nodes) a multi-way double-hash. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto/sha256_impl.h"
+#if SATO_SHA256_X86
+#include <cpuid.h>
+#endif
 #include "sato/buf.h"
 #include "sato/sha256.h"
 
-static sato_sha256_transform_fn transform(void) {
-    return sato_sha256_transform_generic;
+enum {
+    CPU_SSE41 = 1 << 0,
+    CPU_AVX2 = 1 << 1,
+    CPU_SHANI = 1 << 2,
+};
+
+typedef struct {
+    const char *name;
+    unsigned need; /* CPU_* bits the code requires */
+    sato_sha256_transform_fn fn;
+} transform_impl_t;
+
+typedef struct {
+    const char *name;
+    unsigned need;
+    size_t ways;
+    sato_sha256_d64_fn fn;
+} d64_impl_t;
+
+static void d64_1way(unsigned char *out, const unsigned char *in);
+
+/* Fastest first: the first entry the CPU supports is the automatic choice.
+ * On CPUs with SHA-NI, two interleaved SHA-NI streams beat 8-way AVX2. */
+static const transform_impl_t transforms[] = {
+#if SATO_SHA256_X86
+    {"shani", CPU_SHANI | CPU_SSE41, sato_sha256_transform_shani},
+#endif
+    {"generic", 0, sato_sha256_transform_generic},
+};
+
+static const d64_impl_t d64s[] = {
+#if SATO_SHA256_X86
+    {"shani-2way", CPU_SHANI | CPU_SSE41, 2, sato_sha256d64_shani_2way},
+    {"avx2-8way", CPU_AVX2, 8, sato_sha256d64_avx2_8way},
+    {"sse41-4way", CPU_SSE41, 4, sato_sha256d64_sse41_4way},
+#endif
+    {"1way", 0, 1, d64_1way},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct {
+    unsigned cpu;
+    const transform_impl_t *transform;
+    const d64_impl_t *d64;
+    char name[64];
+} chosen;
+static pthread_once_t chosen_once = PTHREAD_ONCE_INIT;
+
+static unsigned cpu_features(void) {
+    unsigned f = 0;
+#if SATO_SHA256_X86
+    unsigned a, b, c, d, sha = 0, avx2 = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    /* SSSE3 (bit 9) and SSE4.1 (bit 19) */
+    if ((c & (1u << 9)) && (c & (1u << 19))) f |= CPU_SSE41;
+    if (__get_cpuid_max(0, NULL) >= 7) {
+        unsigned a7, b7, c7, d7;
+        __cpuid_count(7, 0, a7, b7, c7, d7);
+        (void)a7; (void)c7; (void)d7;
+        sha = (b7 >> 29) & 1;
+        avx2 = (b7 >> 5) & 1;
+    }
+    if (sha) f |= CPU_SHANI;
+    /* AVX registers are usable only if the OS saves them (OSXSAVE, and
+     * XCR0 enabling SSE and AVX state). */
+    if (avx2 && (c & (1u << 27)) && (c & (1u << 28))) {
+        unsigned lo, hi;
+        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+        (void)hi;
+        if ((lo & 6) == 6) f |= CPU_AVX2;
+    }
+#endif
+    return f;
+}
+
+static const transform_impl_t *find_transform(const char *name) {
+    size_t i;
+    for (i = 0; i < COUNT(transforms); i++) {
+        if ((transforms[i].need & chosen.cpu) != transforms[i].need) continue;
+        if (name == NULL || strcmp(name, transforms[i].name) == 0) return &transforms[i];
+    }
+    return NULL;
+}
+
+static const d64_impl_t *find_d64(const char *name) {
+    size_t i;
+    for (i = 0; i < COUNT(d64s); i++) {
+        if ((d64s[i].need & chosen.cpu) != d64s[i].need) continue;
+        if (name == NULL || strcmp(name, d64s[i].name) == 0) return &d64s[i];
+    }
+    return NULL;
+}
+
+static void set_choice(const transform_impl_t *t, const d64_impl_t *d) {
+    chosen.transform = t;
+    chosen.d64 = d;
+    snprintf(chosen.name, sizeof(chosen.name), "%s (64-byte double: %s)", t->name, d->name);
+}
+
+static void choose_once(void) {
+    const char *env = getenv("SATO_SHA256");
+    chosen.cpu = cpu_features();
+    if (env && strcmp(env, "generic") == 0) {
+        set_choice(find_transform("generic"), find_d64("1way"));
+    } else {
+        set_choice(find_transform(NULL), find_d64(NULL));
+    }
+}
+
+static void ensure_chosen(void) {
+    pthread_once(&chosen_once, choose_once);
+}
+
+const char *sato_sha256_transform_name(size_t i) {
+    size_t k;
+    ensure_chosen();
+    for (k = 0; k < COUNT(transforms); k++) {
+        if ((transforms[k].need & chosen.cpu) != transforms[k].need) continue;
+        if (i-- == 0) return transforms[k].name;
+    }
+    return NULL;
+}
+
+const char *sato_sha256_d64_name(size_t i) {
+    size_t k;
+    ensure_chosen();
+    for (k = 0; k < COUNT(d64s); k++) {
+        if ((d64s[k].need & chosen.cpu) != d64s[k].need) continue;
+        if (i-- == 0) return d64s[k].name;
+    }
+    return NULL;
+}
+
+int sato_sha256_select(const char *transform, const char *d64) {
+    const transform_impl_t *t;
+    const d64_impl_t *d;
+    ensure_chosen();
+    t = find_transform(transform);
+    d = find_d64(d64);
+    if (t == NULL || d == NULL) return 0;
+    set_choice(t, d);
+    return 1;
 }
 
 const char *sato_sha256_impl(void) {
-    return "generic";
+    ensure_chosen();
+    return chosen.name;
+}
+
+static sato_sha256_transform_fn transform(void) {
+    ensure_chosen();
+    return chosen.transform->fn;
 }
 
 void sato_sha256_init(sato_sha256_t *ctx) {
@@ -20,6 +175,9 @@ void sato_sha256_init(sato_sha256_t *ctx) {
 
 void sato_sha256_write(sato_sha256_t *ctx, const unsigned char *data, size_t len) {
     size_t fill = (size_t)(ctx->bytes % 64);
+    sato_sha256_transform_fn fn;
+    if (len == 0) return;
+    fn = transform();
     ctx->bytes += len;
     if (fill) {
         size_t take = 64 - fill < len ? 64 - fill : len;
@@ -27,10 +185,10 @@ void sato_sha256_write(sato_sha256_t *ctx, const unsigned char *data, size_t len
         data += take;
         len -= take;
         if (fill + take < 64) return;
-        transform()(ctx->s, ctx->buf, 1);
+        fn(ctx->s, ctx->buf, 1);
     }
     if (len >= 64) {
-        transform()(ctx->s, data, len / 64);
+        fn(ctx->s, data, len / 64);
         data += len - len % 64;
         len %= 64;
     }
@@ -61,7 +219,37 @@ void sato_sha256d(unsigned char out32[32], const unsigned char *data, size_t len
     sato_sha256(out32, h, 32);
 }
 
+/* One input at a time through the single-buffer compression function, with
+ * the padding blocks prebuilt instead of going through the stream. */
+static void d64_1way(unsigned char *out, const unsigned char *in) {
+    static const unsigned char pad64[64] = {0x80, [62] = 0x02};       /* 512 bits */
+    static const unsigned char pad32[32] = {0x80, [30] = 0x01};       /* 256 bits */
+    sato_sha256_transform_fn fn = chosen.transform->fn;
+    unsigned char mid[64];
+    uint32_t s[8];
+    int i;
+    memcpy(s, sato_sha256_iv, sizeof(s));
+    fn(s, in, 1);
+    fn(s, pad64, 1);
+    for (i = 0; i < 8; i++) sato_put_be32(mid + 4 * i, s[i]);
+    memcpy(mid + 32, pad32, 32);
+    memcpy(s, sato_sha256_iv, sizeof(s));
+    fn(s, mid, 1);
+    for (i = 0; i < 8; i++) sato_put_be32(out + 4 * i, s[i]);
+}
+
 void sato_sha256d64(unsigned char *out, const unsigned char *in, size_t blocks) {
-    size_t i;
-    for (i = 0; i < blocks; i++) sato_sha256d(out + 32 * i, in + 64 * i, 64);
+    const d64_impl_t *d;
+    ensure_chosen();
+    /* The chosen implementation, then narrower supported ones for the tail. */
+    for (d = chosen.d64; d < d64s + COUNT(d64s) && blocks; d++) {
+        if (d != chosen.d64 && (d->ways >= chosen.d64->ways || (d->need & chosen.cpu) != d->need))
+            continue;
+        while (blocks >= d->ways) {
+            d->fn(out, in);
+            out += 32 * d->ways;
+            in += 64 * d->ways;
+            blocks -= d->ways;
+        }
+    }
 }

@@ -1,0 +1,22 @@
+#ifndef SATO_BENCH_H
+#define SATO_BENCH_H
+
+/* Shared helpers for sato_bench. Every bench/bench_<name>.c defines
+ * `void bench_<name>(void)` and is listed in the table in bench.c; results
+ * are printed as rates and as ratios against an anchor (OpenSSL, raw
+ * libsecp256k1) measured in the same run. */
+
+#include <stddef.h>
+
+/* Calls fn(arg) in growing batches until about `seconds` have passed and
+ * returns the best observed time per call, in seconds. */
+double bench_best(void (*fn)(void *arg), void *arg, double seconds);
+
+/* Default measuring time per figure. */
+#define BENCH_SECONDS 0.5
+
+void bench_sha256(void);
+/* Defined by bench/bench_merkle.c once merkle code exists (weak hook). */
+void bench_merkle(void) __attribute__((weak));
+
+#endif
