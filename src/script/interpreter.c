@@ -7,8 +7,10 @@
 #include <secp256k1.h>
 #include <secp256k1_extrakeys.h>
 
-#include "legacy_hash.h"
+#include "sha1.h"
+#include "sato/hash.h"
 #include "sato/mem.h"
+#include "sato/ripemd160.h"
 #include "sato/script.h"
 #include "sato/sha256.h"
 
@@ -224,14 +226,6 @@ static size_t delete_sig(unsigned char *code, size_t *code_len, const sato_bytes
 
 /* ---- hashing helpers ---- */
 
-static void tagged_init(sato_sha256_t *h, const char *tag) {
-    unsigned char t[32];
-    sato_sha256(t, (const unsigned char *)tag, strlen(tag));
-    sato_sha256_init(h);
-    sato_sha256_write(h, t, 32);
-    sato_sha256_write(h, t, 32);
-}
-
 static size_t compact_size(unsigned char out[9], uint64_t v) {
     if (v < 0xfd) {
         out[0] = (unsigned char)v;
@@ -258,7 +252,7 @@ void sato_taproot_leaf_hash(unsigned char out32[32], unsigned char leaf_version,
     sato_sha256_t h;
     unsigned char cs[9];
     size_t n = compact_size(cs, script_len);
-    tagged_init(&h, "TapLeaf");
+    sato_tagged_hash_init(&h, "TapLeaf");
     sato_sha256_write(&h, &leaf_version, 1);
     sato_sha256_write(&h, cs, n);
     sato_sha256_write(&h, script, script_len);
@@ -268,7 +262,7 @@ void sato_taproot_leaf_hash(unsigned char out32[32], unsigned char leaf_version,
 void sato_taproot_branch_hash(unsigned char out32[32], const unsigned char a32[32],
                               const unsigned char b32[32]) {
     sato_sha256_t h;
-    tagged_init(&h, "TapBranch");
+    sato_tagged_hash_init(&h, "TapBranch");
     /* Children are hashed in lexicographic order. */
     if (memcmp(a32, b32, 32) < 0) {
         sato_sha256_write(&h, a32, 32);
@@ -301,7 +295,7 @@ static int verify_taproot_commitment(const unsigned char *control, size_t contro
     sato_sha256_t h;
     sato_taproot_merkle_root(root, control, control_len, leaf);
     if (!secp256k1_xonly_pubkey_parse(ctx, &internal, control + 1)) return 0;
-    tagged_init(&h, "TapTweak");
+    sato_tagged_hash_init(&h, "TapTweak");
     sato_sha256_write(&h, control + 1, 32);
     sato_sha256_write(&h, root, 32);
     sato_sha256_finalize(&h, tweak);
@@ -549,7 +543,7 @@ int sato_script_eval(sato_stack_t *stack, const unsigned char *script, size_t sc
                 if (exec) {
                     const sato_bytes_t *v;
                     int minimal;
-                    if (stack->len < 1) FAIL(SATO_SCRIPT_ERR_UNBALANCED_CONDITIONAL);
+                    NEED(1);
                     v = top(stack, -1);
                     minimal = v->len == 0 || (v->len == 1 && v->data[0] == 1);
                     if (sigversion == SATO_SIGVERSION_TAPSCRIPT && !minimal) {
@@ -800,14 +794,14 @@ int sato_script_eval(sato_stack_t *stack, const unsigned char *script, size_t sc
 
             case SATO_OP_RIPEMD160: case SATO_OP_SHA1: case SATO_OP_SHA256:
             case SATO_OP_HASH160: case SATO_OP_HASH256: {
-                unsigned char h[32], h2[32];
+                unsigned char h[32];
                 size_t hlen = 32;
                 const sato_bytes_t *v;
                 NEED(1);
                 v = top(stack, -1);
                 switch (opcode) {
                 case SATO_OP_RIPEMD160:
-                    sato_script_ripemd160(h, v->data, v->len);
+                    sato_ripemd160(h, v->data, v->len);
                     hlen = 20;
                     break;
                 case SATO_OP_SHA1:
@@ -818,8 +812,7 @@ int sato_script_eval(sato_stack_t *stack, const unsigned char *script, size_t sc
                     sato_sha256(h, v->data, v->len);
                     break;
                 case SATO_OP_HASH160:
-                    sato_sha256(h2, v->data, v->len);
-                    sato_script_ripemd160(h, h2, 32);
+                    sato_hash160(h, v->data, v->len);
                     hlen = 20;
                     break;
                 default:
