@@ -6,9 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <secp256k1.h>
-#include <secp256k1_extrakeys.h>
-
 #include "sato/hash.h"
 #include "sato/hex.h"
 #include "sato/mem.h"
@@ -16,14 +13,8 @@
 #include "sato/sigcheck.h"
 #include "sato/sighash.h"
 #include "script_asm.h"
+#include "taproot_leaf.h"
 #include "test.h"
-
-/* x coordinate of the generator: the x-only key of private key 1. */
-static const unsigned char generator_x[32] = {
-    0x79, 0xbe, 0x66, 0x7e, 0xf9, 0xdc, 0xbb, 0xac, 0x55, 0xa0, 0x62, 0x95, 0xce, 0x87, 0x0b, 0x07,
-    0x02, 0x9b, 0xfc, 0xdb, 0x2d, 0xce, 0x28, 0xd9, 0x59, 0xf2, 0x81, 0x5b, 0x16, 0xf8, 0x17, 0x98};
-
-static secp256k1_context *secp;
 
 /* Legacy serialization and txid, enough for the synthetic transactions. */
 static void txid_of(unsigned char out[32], const sato_tx_t *tx) {
@@ -46,26 +37,6 @@ static void txid_of(unsigned char out[32], const sato_tx_t *tx) {
     sato_buf_write_u32(&b, tx->locktime);
     sato_sha256d(out, b.data, b.len);
     sato_buf_clear(&b);
-}
-
-/* Output key and control byte of a one-leaf tree over leaf_script with
- * internal key G (BIP341). */
-static int taproot_one_leaf(unsigned char out_key[32], unsigned char *control_byte,
-                            const unsigned char *leaf_script, size_t leaf_len) {
-    secp256k1_xonly_pubkey internal, out_x;
-    secp256k1_pubkey out;
-    unsigned char leaf[32], tweak[32], msg[64];
-    int parity;
-    sato_taproot_leaf_hash(leaf, SATO_TAPROOT_LEAF_TAPSCRIPT, leaf_script, leaf_len);
-    memcpy(msg, generator_x, 32);
-    memcpy(msg + 32, leaf, 32);
-    sato_tagged_hash(tweak, "TapTweak", msg, 64);
-    if (!secp256k1_xonly_pubkey_parse(secp, &internal, generator_x)) return 0;
-    if (!secp256k1_xonly_pubkey_tweak_add(secp, &out, &internal, tweak)) return 0;
-    if (!secp256k1_xonly_pubkey_from_pubkey(secp, &out_x, &parity, &out)) return 0;
-    if (!secp256k1_xonly_pubkey_serialize(secp, out_key, &out_x)) return 0;
-    *control_byte = (unsigned char)(SATO_TAPROOT_LEAF_TAPSCRIPT | parity);
-    return 1;
 }
 
 typedef struct {
@@ -143,7 +114,7 @@ static int run_row(json_t *row, size_t index, int *rows) {
     size_t off = 0, n = json_array_size(row), i, witness_len = 0;
     sato_bytes_t witness[64];
     sato_buf_t script_sig, spk;
-    unsigned char out_key[32] = {0}, control_byte = 0;
+    unsigned char out_key[32] = {0}, control[33];
     int64_t amount = 0;
     unsigned int flags;
     const char *sig_text, *spk_text, *flags_text, *expect;
@@ -175,13 +146,12 @@ static int run_row(json_t *row, size_t index, int *rows) {
                 }
                 witness[i].data = b.data;
                 witness[i].len = b.len;
-                if (!taproot_one_leaf(out_key, &control_byte, b.data, b.len)) goto out;
+                if (!test_taproot_one_leaf(out_key, control, b.data, b.len)) goto out;
                 have_tap = 1;
             } else if (strcmp(s, "#CONTROLBLOCK#") == 0) {
                 if (!have_tap) goto out;
                 witness[i].data = sato_malloc(33);
-                witness[i].data[0] = control_byte;
-                memcpy(witness[i].data + 1, generator_x, 32);
+                memcpy(witness[i].data, control, 33);
                 witness[i].len = 33;
             } else {
                 witness[i].data = sato_hex_decode_alloc(s, &witness[i].len);
@@ -241,7 +211,6 @@ int main(void) {
     json_t *root = test_load_json("bitcoin-core/script_tests.json");
     size_t i;
     int rows = 0, passed = 0;
-    secp = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
     if (root != NULL) {
         for (i = 0; i < json_array_size(root); i++) {
             json_t *row = json_array_get(root, i);
@@ -255,6 +224,5 @@ int main(void) {
     printf("script_tests.json: %d of %d rows\n", passed, rows);
     test_case(rows == 1222, "expected 1222 test rows, found %d", rows);
     json_decref(root);
-    secp256k1_context_destroy(secp);
     return test_report("test_script_vectors");
 }
