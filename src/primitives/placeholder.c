@@ -1,1 +1,0 @@
-typedef int sato_placeholder_t;
