@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sato/buf.h"
 #include "sato/hex.h"
+#include "sato/sha256.h"
 #include "sato/sighash.h"
 #include "sato/tx.h"
 #include "test.h"
@@ -123,7 +125,58 @@ static void test_bip143(void) {
     sato_tx_clear(&tx);
 }
 
+/* The script code as Core serializes it: OP_CODESEPARATORs dropped while
+ * the length prefix counts all other bytes, and at a truncated push only
+ * what GetOp consumed (opcode and length bytes) is written. The preimage
+ * is built by hand here. */
+static void test_script_code(void) {
+    static const struct {
+        const char *code, *written;
+        unsigned declared;
+    } cases[] = {
+        {"51ab52ab", "5152", 2},
+        {"ab", "", 0},
+        {"abab51", "51", 1},
+        {"02abab53", "02abab53", 4},      /* separators inside a push stay */
+        {"ac02aa", "ac02", 3},            /* truncated push: data byte dropped */
+        {"ab4c", "4c", 1},                /* PUSHDATA1 without its length */
+        {"514d01", "514d", 3},            /* PUSHDATA2 with one length byte */
+        {"ab4e0500000001", "4e05000000", 6}, /* PUSHDATA4 past the end */
+    };
+    static const char *hex =
+        "01000000" "01" "3333333333333333333333333333333333333333333333333333333333333333" "02000000" "00"
+        "fdffffff" "01" "0100000000000000" "0100" "05000000";
+    unsigned char code[16], written[16], got[32], want[32];
+    size_t clen, wlen, i;
+    sato_tx_t tx;
+    CHECK(parse_tx(&tx, hex));
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        sato_buf_t b;
+        CHECK(sato_hex_decode(code, sizeof(code), &clen, cases[i].code));
+        CHECK(sato_hex_decode(written, sizeof(written), &wlen, cases[i].written));
+        sato_buf_init(&b);
+        sato_buf_write_u32(&b, 1);
+        sato_buf_write_compactsize(&b, 1);
+        sato_buf_write(&b, tx.vin[0].prevout.hash, 32);
+        sato_buf_write_u32(&b, 2);
+        sato_buf_write_compactsize(&b, cases[i].declared);
+        sato_buf_write(&b, written, wlen);
+        sato_buf_write_u32(&b, 0xfffffffd);
+        sato_buf_write_compactsize(&b, 1);
+        sato_buf_write_u64(&b, 1);
+        sato_buf_write_varbytes(&b, (const unsigned char *)"\x00", 1);
+        sato_buf_write_u32(&b, 5);
+        sato_buf_write_u32(&b, 0x41);
+        sato_sha256d(want, b.data, b.len);
+        sato_buf_clear(&b);
+        sato_sighash_legacy(got, &tx, 0, code, clen, 0x41);
+        test_case(memcmp(got, want, 32) == 0, "script code case %zu (%s)", i, cases[i].code);
+    }
+    sato_tx_clear(&tx);
+}
+
 int main(void) {
+    test_script_code();
     test_vectors();
     test_single_quirk();
     test_bip143();
