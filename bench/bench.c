@@ -38,6 +38,19 @@ double bench_best(void (*fn)(void *arg), void *arg, double seconds) {
     return best;
 }
 
+void bench_compare(void (*a)(void *), void *arg_a, double *best_a,
+                   void (*b)(void *), void *arg_b, double *best_b, double seconds) {
+    enum { ROUNDS = 6 };
+    int r;
+    *best_a = *best_b = 1e30;
+    for (r = 0; r < ROUNDS; r++) {
+        double ta = bench_best(a, arg_a, seconds / (2 * ROUNDS));
+        double tb = bench_best(b, arg_b, seconds / (2 * ROUNDS));
+        if (ta < *best_a) *best_a = ta;
+        if (tb < *best_b) *best_b = tb;
+    }
+}
+
 int main(int argc, char **argv) {
     size_t i;
     int a;

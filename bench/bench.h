@@ -12,6 +12,11 @@
  * returns the best observed time per call, in seconds. */
 double bench_best(void (*fn)(void *arg), void *arg, double seconds);
 
+/* Measures a and b alternately in several rounds (so drifting machine load
+ * hits both alike) for about `seconds` in all; best time per call of each. */
+void bench_compare(void (*a)(void *), void *arg_a, double *best_a,
+                   void (*b)(void *), void *arg_b, double *best_b, double seconds);
+
 /* Default measuring time per figure. */
 #define BENCH_SECONDS 0.5
 

@@ -31,8 +31,11 @@ void sato_sha256_transform_generic(uint32_t s[8], const unsigned char *chunk, si
 #if SATO_SHA256_X86
 void sato_sha256_transform_shani(uint32_t s[8], const unsigned char *chunk, size_t blocks);
 void sato_sha256d64_shani_2way(unsigned char *out, const unsigned char *in);
+void sato_sha256_transform_shani_avx(uint32_t s[8], const unsigned char *chunk, size_t blocks);
+void sato_sha256d64_shani_avx_2way(unsigned char *out, const unsigned char *in);
 void sato_sha256d64_sse41_4way(unsigned char *out, const unsigned char *in);
 void sato_sha256d64_avx2_8way(unsigned char *out, const unsigned char *in);
+void sato_sha256d64_avx512_16way(unsigned char *out, const unsigned char *in);
 #endif
 
 /* Hooks for tests and benchmarks. The i-th single-buffer or 64-byte

@@ -7,25 +7,38 @@
  *   MW_V      the vector type of MW_WAYS 32-bit lanes
  *   MW_ADD, MW_XOR, MW_AND, MW_OR, MW_SHR(x, n), MW_SHL(x, n), MW_SET1(u32),
  *   MW_LOAD(const uint32_t *), MW_STORE(uint32_t *, v)   (unaligned)
- * The second block of the first hash is pure padding and uses the constant
+ * and may define MW_ROTR, MW_XOR3, MW_CH, MW_MAJ where the instruction set
+ * has something better than the shift-and-or defaults below, and
+ * MW_READ(w, in) (w[i] = big-endian word i of every input) and
+ * MW_WRITE(out, st) (the digests from the state words) where it can
+ * transpose in registers.  * The second block of the first hash is pure padding and uses the constant
  * table sato_sha256_pad64_wk; the second hash has only 8 variable words. */
 #include "sato/buf.h"
 
 #define MW_INLINE static inline __attribute__((always_inline)) MW_ATTR
 
+#ifndef MW_ROTR
 #define MW_ROTR(x, n) MW_OR(MW_SHR(x, n), MW_SHL(x, 32 - (n)))
+#endif
+#ifndef MW_XOR3
+#define MW_XOR3(a, b, c) MW_XOR(MW_XOR(a, b), c)
+#endif
+#ifndef MW_CH
+#define MW_CH(e, f, g) MW_XOR(g, MW_AND(e, MW_XOR(f, g)))
+#endif
+#ifndef MW_MAJ
+#define MW_MAJ(a, b, c) MW_OR(MW_AND(a, b), MW_AND(c, MW_OR(a, b)))
+#endif
 
-MW_INLINE MW_V mw_S0(MW_V x) { return MW_XOR(MW_XOR(MW_ROTR(x, 2), MW_ROTR(x, 13)), MW_ROTR(x, 22)); }
-MW_INLINE MW_V mw_S1(MW_V x) { return MW_XOR(MW_XOR(MW_ROTR(x, 6), MW_ROTR(x, 11)), MW_ROTR(x, 25)); }
-MW_INLINE MW_V mw_s0(MW_V x) { return MW_XOR(MW_XOR(MW_ROTR(x, 7), MW_ROTR(x, 18)), MW_SHR(x, 3)); }
-MW_INLINE MW_V mw_s1(MW_V x) { return MW_XOR(MW_XOR(MW_ROTR(x, 17), MW_ROTR(x, 19)), MW_SHR(x, 10)); }
+MW_INLINE MW_V mw_S0(MW_V x) { return MW_XOR3(MW_ROTR(x, 2), MW_ROTR(x, 13), MW_ROTR(x, 22)); }
+MW_INLINE MW_V mw_S1(MW_V x) { return MW_XOR3(MW_ROTR(x, 6), MW_ROTR(x, 11), MW_ROTR(x, 25)); }
+MW_INLINE MW_V mw_s0(MW_V x) { return MW_XOR3(MW_ROTR(x, 7), MW_ROTR(x, 18), MW_SHR(x, 3)); }
+MW_INLINE MW_V mw_s1(MW_V x) { return MW_XOR3(MW_ROTR(x, 17), MW_ROTR(x, 19), MW_SHR(x, 10)); }
 
 /* One round; the caller rotates the roles of the eight state words. */
 MW_INLINE void mw_round(MW_V a, MW_V b, MW_V c, MW_V *d, MW_V e, MW_V f, MW_V g, MW_V *h, MW_V wk) {
-    MW_V ch = MW_XOR(g, MW_AND(e, MW_XOR(f, g)));
-    MW_V maj = MW_OR(MW_AND(a, b), MW_AND(c, MW_OR(a, b)));
-    MW_V t1 = MW_ADD(MW_ADD(*h, mw_S1(e)), MW_ADD(ch, wk));
-    MW_V t2 = MW_ADD(mw_S0(a), maj);
+    MW_V t1 = MW_ADD(MW_ADD(*h, mw_S1(e)), MW_ADD(MW_CH(e, f, g), wk));
+    MW_V t2 = MW_ADD(mw_S0(a), MW_MAJ(a, b, c));
     *d = MW_ADD(*d, t1);
     *h = MW_ADD(t1, t2);
 }
@@ -77,15 +90,35 @@ MW_INLINE void mw_pad_block(MW_V st[8]) {
     st[6] = MW_ADD(st[6], g); st[7] = MW_ADD(st[7], h);
 }
 
-MW_ATTR void MW_NAME(unsigned char *out, const unsigned char *in) {
-    MW_V st[8], w[16];
+#ifndef MW_READ
+MW_INLINE void mw_read(MW_V w[16], const unsigned char *in) {
     uint32_t lane[MW_WAYS];
     int i, j;
-
     for (i = 0; i < 16; i++) {
         for (j = 0; j < MW_WAYS; j++) lane[j] = sato_be32(in + 64 * j + 4 * i);
         w[i] = MW_LOAD(lane);
     }
+}
+#define MW_READ(w, in) mw_read(w, in)
+#endif
+
+#ifndef MW_WRITE
+MW_INLINE void mw_write(unsigned char *out, const MW_V st[8]) {
+    uint32_t lane[MW_WAYS];
+    int i, j;
+    for (i = 0; i < 8; i++) {
+        MW_STORE(lane, st[i]);
+        for (j = 0; j < MW_WAYS; j++) sato_put_be32(out + 32 * j + 4 * i, lane[j]);
+    }
+}
+#define MW_WRITE(out, st) mw_write(out, st)
+#endif
+
+MW_ATTR void MW_NAME(unsigned char *out, const unsigned char *in) {
+    MW_V st[8], w[16];
+    int i;
+
+    MW_READ(w, in);
     for (i = 0; i < 8; i++) st[i] = MW_SET1(sato_sha256_iv[i]);
     mw_block(st, w);
     mw_pad_block(st);
@@ -100,8 +133,5 @@ MW_ATTR void MW_NAME(unsigned char *out, const unsigned char *in) {
     w[15] = MW_SET1(0x100);
     mw_block(st, w);
 
-    for (i = 0; i < 8; i++) {
-        MW_STORE(lane, st[i]);
-        for (j = 0; j < MW_WAYS; j++) sato_put_be32(out + 32 * j + 4 * i, lane[j]);
-    }
+    MW_WRITE(out, st);
 }

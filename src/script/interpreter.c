@@ -501,7 +501,9 @@ int sato_script_eval(sato_stack_t *stack, const unsigned char *script, size_t sc
 
             case SATO_OP_CHECKLOCKTIMEVERIFY: {
                 int64_t locktime;
-                if (!(flags & SATO_SCRIPT_VERIFY_CHECKLOCKTIMEVERIFY)) goto upgradable_nop;
+                /* Without its flag it is NOP2, and (as in Core) not a
+                 * discouraged one. */
+                if (!(flags & SATO_SCRIPT_VERIFY_CHECKLOCKTIMEVERIFY)) break;
                 NEED(1);
                 /* 5 bytes: times up to 2^39 fit beyond the 2038 limit of 4. */
                 READ_NUM(locktime, -1, 5);
@@ -515,7 +517,7 @@ int sato_script_eval(sato_stack_t *stack, const unsigned char *script, size_t sc
 
             case SATO_OP_CHECKSEQUENCEVERIFY: {
                 int64_t sequence;
-                if (!(flags & SATO_SCRIPT_VERIFY_CHECKSEQUENCEVERIFY)) goto upgradable_nop;
+                if (!(flags & SATO_SCRIPT_VERIFY_CHECKSEQUENCEVERIFY)) break;
                 NEED(1);
                 READ_NUM(sequence, -1, 5);
                 if (sequence < 0) FAIL(SATO_SCRIPT_ERR_NEGATIVE_LOCKTIME);
@@ -531,7 +533,6 @@ int sato_script_eval(sato_stack_t *stack, const unsigned char *script, size_t sc
 
             case SATO_OP_NOP1: case SATO_OP_NOP4: case SATO_OP_NOP5: case SATO_OP_NOP6:
             case SATO_OP_NOP7: case SATO_OP_NOP8: case SATO_OP_NOP9: case SATO_OP_NOP10:
-            upgradable_nop:
                 if (flags & SATO_SCRIPT_VERIFY_DISCOURAGE_UPGRADABLE_NOPS) {
                     FAIL(SATO_SCRIPT_ERR_DISCOURAGE_UPGRADABLE_NOPS);
                 }

@@ -1,6 +1,7 @@
 /* SHA-256: NIST vectors on every implementation this CPU runs, each
  * implementation against the portable one on many lengths and chunkings,
  * and the multi-way 64-byte double hash against the plain double hash. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,10 +145,38 @@ static void test_d64(const char *d64) {
     }
 }
 
+/* Several threads race the one-time implementation choice. */
+static void *hash_abc(void *arg) {
+    unsigned char *out = arg, in[128];
+    memset(in, 7, sizeof(in));
+    sato_sha256(out, (const unsigned char *)"abc", 3);
+    sato_sha256d64(out + 32, in, 2);
+    return NULL;
+}
+
+static void test_threads_first_use(void) {
+    enum { N = 4 };
+    pthread_t th[N];
+    unsigned char out[N][96], in[128], want[64];
+    int i, started[N];
+    for (i = 0; i < N; i++) started[i] = pthread_create(&th[i], NULL, hash_abc, out[i]) == 0;
+    for (i = 0; i < N; i++)
+        if (started[i]) pthread_join(th[i], NULL);
+    memset(in, 7, sizeof(in));
+    sato_sha256d(want, in, 64);
+    sato_sha256d(want + 32, in + 64, 64);
+    for (i = 0; i < N; i++) {
+        test_case(started[i] && hash_is(out[i], 32, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") &&
+                      memcmp(out[i] + 32, want, 64) == 0,
+                  "thread %d hashing during first use", i);
+    }
+}
+
 int main(void) {
     const char *t, *d;
     size_t i, j, n_t = 0, n_d = 0;
 
+    test_threads_first_use();
     CHECK(sato_sha256_impl() != NULL && strlen(sato_sha256_impl()) > 0);
     CHECK(sato_sha256_select("no-such-impl", NULL) == 0);
     CHECK(sato_sha256_transform_name(0) != NULL);
