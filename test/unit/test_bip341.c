@@ -306,6 +306,31 @@ static void test_key_path(json_t *kp) {
     }
     test_case(json_array_size(inputs) == 7, "keyPath: %zu inputs, expected 7", json_array_size(inputs));
 
+    /* BIP341 annex and BIP342 extension, laid out by hand from the BIP
+     * texts against the key-path message of input 0 (SIGHASH_ALL):
+     * 170 bytes of transaction data, spend_type, input index, then
+     * sha_annex, then tapleaf_hash || key_version 0 || codesep_pos. */
+    if (tx.vin_len > 0) {
+        static const unsigned char annex_hash[32] = {0xa1, 0xa2}, leaf[32] = {0x1e, 0xaf};
+        sato_buf_t mk, ms;
+        unsigned char h[32], want[32];
+        int ok;
+        sato_buf_init(&mk);
+        sato_buf_init(&ms);
+        ok = sato_sighash_taproot_msg(&mk, &tx, 0, SATO_SIGHASH_ALL, &txdata, NULL, NULL, 0) &&
+             sato_sighash_taproot_msg(&ms, &tx, 0, SATO_SIGHASH_ALL, &txdata, annex_hash, leaf, 0x01020304);
+        test_case(ok && mk.len == 175 && ms.len == 244 && memcmp(mk.data, ms.data, 170) == 0 &&
+                      mk.data[170] == 0 && ms.data[170] == 3 && memcmp(mk.data + 171, ms.data + 171, 4) == 0 &&
+                      memcmp(ms.data + 175, annex_hash, 32) == 0 && memcmp(ms.data + 207, leaf, 32) == 0 &&
+                      ms.data[239] == 0 && sato_le32(ms.data + 240) == 0x01020304,
+                  "BIP342 message layout");
+        ok = ok && sato_sighash_taproot(h, &tx, 0, SATO_SIGHASH_ALL, &txdata, annex_hash, leaf, 0x01020304);
+        sato_tagged_hash(want, "TapSighash", ms.data, ms.len);
+        test_case(ok && memcmp(h, want, 32) == 0, "BIP342 sighash is TapSighash of the message");
+        sato_buf_clear(&mk);
+        sato_buf_clear(&ms);
+    }
+
     for (i = 0; i < nspent; i++) free(spent[i].script_pubkey.data);
     free(spent);
     sato_tx_clear(&tx);
