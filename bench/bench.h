@@ -21,7 +21,8 @@ void bench_compare(void (*a)(void *), void *arg_a, double *best_a,
 #define BENCH_SECONDS 0.5
 
 void bench_sha256(void);
-/* Defined by bench/bench_merkle.c once merkle code exists (weak hook). */
-void bench_merkle(void) __attribute__((weak));
+void bench_merkle(void);
+void bench_sig(void);
+void bench_script(void);
 
 #endif

@@ -20,7 +20,6 @@
 #include "sato/sighash.h"
 #include "sato/tx.h"
 
-void bench_script(void);
 
 #define NIN 100
 

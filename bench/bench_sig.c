@@ -18,7 +18,6 @@
 #include "sato/sigcheck.h"
 #include "sato/sighash.h"
 
-void bench_sig(void);
 
 #define NIN 100
 
