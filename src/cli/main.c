@@ -12,6 +12,7 @@
 
 #include "sato/args.h"
 #include "sato/base64.h"
+#include "sato/chainparams.h"
 #include "sato/mem.h"
 #include "sato/rpc.h"
 #include "sato/rpcauth.h"
@@ -53,13 +54,6 @@ static const sato_arg_def_t cli_options[] = {
     {"version", SATO_ARG_BOOL, SATO_ARG_COMMANDLINE_ONLY, "  Print the version and exit"},
 };
 
-static const struct {
-    const char *name, *subdir;
-    int port;
-} chains[] = {
-    {"main", "", 8332}, {"test", "testnet3", 18332}, {"testnet4", "testnet4", 48332},
-    {"signet", "signet", 38332}, {"regtest", "regtest", 18443},
-};
 
 /* Parameters sent as JSON values rather than strings, by method and
  * position or name (as bitcoin-cli's conversion table). */
@@ -241,6 +235,7 @@ int main(int argc, char **argv) {
     char err[512], userpass[512], *authz = NULL, *datadir = NULL, *chaindir = NULL, *conf, *body = NULL;
     char **extra = NULL;
     const char *method, *home = getenv("HOME"), *chain;
+    const sato_chainparams_t *chainparams;
     int first, rc = 1, i, nextra = 0, port = 0, named, wait_s;
     size_t ci;
     json_t *params = NULL, *request = NULL, *reply = NULL;
@@ -280,10 +275,9 @@ int main(int argc, char **argv) {
         goto out;
     }
     chain = sato_args_chain(args);
-    for (ci = 0; ci < sizeof(chains) / sizeof(chains[0]); ci++)
-        if (strcmp(chains[ci].name, chain) == 0) break;
-    chaindir = path_join(datadir, chains[ci].subdir);
-    port = (int)sato_args_get_int(args, "rpcport", chains[ci].port);
+    chainparams = sato_chainparams_by_name(chain);
+    chaindir = path_join(datadir, chainparams->subdir);
+    port = (int)sato_args_get_int(args, "rpcport", chainparams->rpc_port);
     named = sato_args_get_bool(args, "named", 0);
     wait_s = (int)sato_args_get_int(args, "rpcwaittimeout", 0);
 

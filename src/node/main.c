@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <secp256k1.h>
+
 #include "node/node.h"
 #include "sato/buf.h"
 #include "sato/log.h"
@@ -232,7 +234,7 @@ static int run(sato_node_t *node, int argc, char **argv) {
         fprintf(stderr, "Error: %s\n", err);
         return 1;
     }
-    node->chain = sato_node_chain_find(sato_args_chain(node->args));
+    node->chain = sato_chainparams_by_name(sato_args_chain(node->args));
     node->chaindir = path_join(node->datadir, node->chain->subdir);
     if (!mkdirs(node->chaindir)) {
         fprintf(stderr, "Error: cannot create data directory %s: %s\n", node->chaindir, strerror(errno));
@@ -258,6 +260,9 @@ static int run(sato_node_t *node, int argc, char **argv) {
     sato_log_printf("Chain: %s, data directory: %s", node->chain->name, node->chaindir);
     sato_log_printf("Using SHA-256 implementation: %s", sato_sha256_impl());
 
+    /* Signatures are checked on libsecp256k1's static context; Core runs
+     * the library's self-test once before relying on it. */
+    secp256k1_selftest();
     evthread_use_pthreads();
     node->base = event_base_new();
     sigint = evsignal_new(node->base, SIGINT, on_signal, node);

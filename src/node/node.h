@@ -4,23 +4,17 @@
 #include <time.h>
 
 #include "sato/args.h"
+#include "sato/chainparams.h"
 #include "sato/httpd.h"
 #include "sato/rpc.h"
 #include "sato/rpcauth.h"
 
 struct event_base;
 
-/* Per-chain facts the daemon needs before chain parameters proper exist. */
-typedef struct {
-    const char *name;    /* "main", "test", ... as in -chain */
-    const char *subdir;  /* data subdirectory ("" for main) */
-    int rpc_port;
-} sato_node_chain_t;
-
 /* Everything satod holds while it runs. */
 typedef struct {
     sato_args_t *args;
-    const sato_node_chain_t *chain;
+    const sato_chainparams_t *chain;
     char *datadir;       /* -datadir */
     char *chaindir;      /* datadir plus the chain's subdirectory */
     char *cookie_path;
@@ -36,8 +30,6 @@ typedef struct {
 /* The option table satod accepts. */
 extern const sato_arg_def_t sato_node_options[];
 extern const size_t sato_node_noptions;
-
-const sato_node_chain_t *sato_node_chain_find(const char *name);
 
 /* Control methods (help, stop, uptime, logging, getmemoryinfo, getrpcinfo). */
 void sato_node_register_control(sato_rpc_table_t *t);

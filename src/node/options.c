@@ -1,7 +1,6 @@
 /* The options satod understands. Each one listed here is implemented;
  * anything else is refused at start. */
 #include <stddef.h>
-#include <string.h>
 
 #include "node/node.h"
 
@@ -36,18 +35,3 @@ const sato_arg_def_t sato_node_options[] = {
     {"version", SATO_ARG_BOOL, SATO_ARG_COMMANDLINE_ONLY, "  Print the version and exit"},
 };
 const size_t sato_node_noptions = sizeof(sato_node_options) / sizeof(sato_node_options[0]);
-
-static const sato_node_chain_t chains[] = {
-    {"main", "", 8332},
-    {"test", "testnet3", 18332},
-    {"testnet4", "testnet4", 48332},
-    {"signet", "signet", 38332},
-    {"regtest", "regtest", 18443},
-};
-
-const sato_node_chain_t *sato_node_chain_find(const char *name) {
-    size_t i;
-    for (i = 0; i < sizeof(chains) / sizeof(chains[0]); i++)
-        if (strcmp(chains[i].name, name) == 0) return &chains[i];
-    return NULL;
-}
