@@ -13,6 +13,7 @@
 #include "sato/ripemd160.h"
 #include "sato/script.h"
 #include "sato/sha256.h"
+#include "sato/sigcheck.h"
 
 /* Bit 31 of a CSV argument: the relative lock is disabled (BIP112). */
 #define SEQUENCE_LOCKTIME_DISABLE_FLAG (INT64_C(1) << 31)
@@ -114,26 +115,11 @@ int sato_script_is_valid_signature_encoding(const unsigned char *sig, size_t len
     return 1;
 }
 
-/* S <= n/2, compared big-endian against the half order. The signature is
- * strict DER (checked by the caller), so S is a positive integer. */
+/* Strict DER and S <= n/2 as Core's CPubKey::CheckLowS sees it: an R or S
+ * out of range parses as the all-zero signature, which counts as low. */
 int sato_script_is_low_der_signature(const unsigned char *sig, size_t len) {
-    static const unsigned char half_order[32] = {
-        0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-        0xff, 0xff, 0xff, 0xff, 0xff, 0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4,
-        0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0};
-    const unsigned char *s;
-    size_t rlen, slen;
     if (!sato_script_is_valid_signature_encoding(sig, len)) return 0;
-    rlen = sig[3];
-    slen = sig[5 + rlen];
-    s = sig + 6 + rlen;
-    while (slen > 0 && s[0] == 0) {
-        s++;
-        slen--;
-    }
-    if (slen > 32) return 0;
-    if (slen < 32) return 1;
-    return memcmp(s, half_order, 32) <= 0;
+    return sato_ecdsa_sig_has_low_s(sig, len - 1);
 }
 
 static int is_defined_hashtype(const unsigned char *sig, size_t len) {
