@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sato/buf.h"
 #include "sato/script.h" /* SATO_SIGHASH_* */
 #include "sato/sha256.h"
 #include "sato/tx.h"
@@ -69,6 +70,13 @@ int sato_sighash_taproot(unsigned char out32[32], const sato_tx_t *tx, size_t ni
                          uint8_t hash_type, const sato_txdata_t *txdata,
                          const unsigned char *annex_hash,
                          const unsigned char *tapleaf_hash, uint32_t codesep_pos);
+
+/* The same, appending the message that is hashed (BIP341 SigMsg, after
+ * the tag prefix) to msg instead: for tests and inspection. */
+int sato_sighash_taproot_msg(sato_buf_t *msg, const sato_tx_t *tx, size_t nin,
+                             uint8_t hash_type, const sato_txdata_t *txdata,
+                             const unsigned char *annex_hash,
+                             const unsigned char *tapleaf_hash, uint32_t codesep_pos);
 
 /* 1 if hash_type may follow a 65-byte BIP341 signature or be implied by a
  * 64-byte one (0x00 here: the caller forbids it explicitly in 65 bytes). */

@@ -201,7 +201,12 @@ int sato_tx_check_schnorr(void *ctx, const unsigned char *sig, size_t siglen,
          * each signature has one encoding. */
         if (hash_type == SATO_SIGHASH_DEFAULT) goto out;
     }
-    if (execdata == NULL || !execdata->annex_init) goto out;
+    if (c->txdata == NULL || execdata == NULL || !execdata->annex_init) {
+        /* Missing data, not a bad signature (Core leaves the error unset,
+         * which reads as UNKNOWN_ERROR). */
+        e = SATO_SCRIPT_ERR_UNKNOWN_ERROR;
+        goto out;
+    }
     if (execdata->annex_present) annex_hash = execdata->annex_hash;
     if (sigversion == SATO_SIGVERSION_TAPSCRIPT) {
         if (!execdata->tapleaf_hash_init || !execdata->codesep_pos_init) goto out;

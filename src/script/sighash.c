@@ -14,23 +14,40 @@
 #define OP_PUSHDATA4 0x4e
 #define OP_CODESEPARATOR 0xab
 
-static void hash_u8(sato_sha256_t *sha, uint8_t v) {
-    sato_sha256_write(sha, &v, 1);
+/* Where serialized data goes: always into SHA-256, and also into a copy
+ * when a caller wants the preimage itself (tests, debugging). */
+typedef struct {
+    sato_sha256_t sha;
+    sato_buf_t *copy;
+} sink_t;
+
+static void sink_init(sink_t *s) {
+    sato_sha256_init(&s->sha);
+    s->copy = NULL;
 }
 
-static void hash_u32(sato_sha256_t *sha, uint32_t v) {
+static void put(sink_t *s, const unsigned char *p, size_t n) {
+    sato_sha256_write(&s->sha, p, n);
+    if (s->copy != NULL) sato_buf_write(s->copy, p, n);
+}
+
+static void hash_u8(sink_t *sha, uint8_t v) {
+    put(sha, &v, 1);
+}
+
+static void hash_u32(sink_t *sha, uint32_t v) {
     unsigned char b[4];
     sato_put_le32(b, v);
-    sato_sha256_write(sha, b, 4);
+    put(sha, b, 4);
 }
 
-static void hash_u64(sato_sha256_t *sha, uint64_t v) {
+static void hash_u64(sink_t *sha, uint64_t v) {
     unsigned char b[8];
     sato_put_le64(b, v);
-    sato_sha256_write(sha, b, 8);
+    put(sha, b, 8);
 }
 
-static void hash_compactsize(sato_sha256_t *sha, uint64_t v) {
+static void hash_compactsize(sink_t *sha, uint64_t v) {
     unsigned char b[9];
     size_t n;
     if (v < 0xfd) {
@@ -50,30 +67,30 @@ static void hash_compactsize(sato_sha256_t *sha, uint64_t v) {
         sato_put_le64(b + 1, v);
         n = 9;
     }
-    sato_sha256_write(sha, b, n);
+    put(sha, b, n);
 }
 
-static void hash_varbytes(sato_sha256_t *sha, const unsigned char *p, size_t n) {
+static void hash_varbytes(sink_t *sha, const unsigned char *p, size_t n) {
     hash_compactsize(sha, n);
     if (n > 0) {
-        sato_sha256_write(sha, p, n);
+        put(sha, p, n);
     }
 }
 
-static void hash_outpoint(sato_sha256_t *sha, const sato_outpoint_t *o) {
-    sato_sha256_write(sha, o->hash, 32);
+static void hash_outpoint(sink_t *sha, const sato_outpoint_t *o) {
+    put(sha, o->hash, 32);
     hash_u32(sha, o->n);
 }
 
-static void hash_txout(sato_sha256_t *sha, const sato_txout_t *out) {
+static void hash_txout(sink_t *sha, const sato_txout_t *out) {
     hash_u64(sha, (uint64_t)out->value);
     hash_varbytes(sha, out->script_pubkey.data, out->script_pubkey.len);
 }
 
 /* Finishes a double SHA-256 (HASH256). */
-static void finalize_double(sato_sha256_t *sha, unsigned char out32[32]) {
+static void finalize_double(sink_t *sha, unsigned char out32[32]) {
     unsigned char first[32];
-    sato_sha256_finalize(sha, first);
+    sato_sha256_finalize(&sha->sha, first);
     sato_sha256(out32, first, 32);
 }
 
@@ -117,7 +134,7 @@ out:
 
 /* The script code as the legacy sighash serializes it: OP_CODESEPARATORs
  * dropped, the length prefix counting every byte but them. */
-static void hash_script_code_legacy(sato_sha256_t *sha, const unsigned char *s, size_t len) {
+static void hash_script_code_legacy(sink_t *sha, const unsigned char *s, size_t len) {
     size_t pc = 0, begin = 0, nsep = 0;
     unsigned op;
 
@@ -128,12 +145,12 @@ static void hash_script_code_legacy(sato_sha256_t *sha, const unsigned char *s, 
     pc = 0;
     while (script_next_op(s, len, &pc, &op)) {
         if (op == OP_CODESEPARATOR) {
-            if (pc - begin - 1 > 0) sato_sha256_write(sha, s + begin, pc - begin - 1);
+            if (pc - begin - 1 > 0) put(sha, s + begin, pc - begin - 1);
             begin = pc;
         }
     }
     /* pc is where parsing stopped: the end, or inside a truncated push. */
-    if (begin != len && pc > begin) sato_sha256_write(sha, s + begin, pc - begin);
+    if (begin != len && pc > begin) put(sha, s + begin, pc - begin);
 }
 
 void sato_sighash_legacy(unsigned char out32[32], const sato_tx_t *tx, size_t nin,
@@ -144,7 +161,7 @@ void sato_sighash_legacy(unsigned char out32[32], const sato_tx_t *tx, size_t ni
     const int single = (ht & 0x1f) == SATO_SIGHASH_SINGLE;
     const int none = (ht & 0x1f) == SATO_SIGHASH_NONE;
     size_t i, ninputs, noutputs;
-    sato_sha256_t sha;
+    sink_t sha;
 
     if (single && nin >= tx->vout_len) {
         /* Bitcoin Core returns the number 1 here instead of failing; a
@@ -154,7 +171,7 @@ void sato_sighash_legacy(unsigned char out32[32], const sato_tx_t *tx, size_t ni
         return;
     }
 
-    sato_sha256_init(&sha);
+    sink_init(&sha);
     hash_u32(&sha, tx->version);
 
     ninputs = anyone ? 1 : tx->vin_len;
@@ -189,33 +206,33 @@ void sato_sighash_legacy(unsigned char out32[32], const sato_tx_t *tx, size_t ni
 }
 
 static void prevouts_sha(unsigned char out32[32], const sato_tx_t *tx) {
-    sato_sha256_t sha;
+    sink_t sha;
     size_t i;
-    sato_sha256_init(&sha);
+    sink_init(&sha);
     for (i = 0; i < tx->vin_len; i++) hash_outpoint(&sha, &tx->vin[i].prevout);
-    sato_sha256_finalize(&sha, out32);
+    sato_sha256_finalize(&sha.sha, out32);
 }
 
 static void sequences_sha(unsigned char out32[32], const sato_tx_t *tx) {
-    sato_sha256_t sha;
+    sink_t sha;
     size_t i;
-    sato_sha256_init(&sha);
+    sink_init(&sha);
     for (i = 0; i < tx->vin_len; i++) hash_u32(&sha, tx->vin[i].sequence);
-    sato_sha256_finalize(&sha, out32);
+    sato_sha256_finalize(&sha.sha, out32);
 }
 
 static void outputs_sha(unsigned char out32[32], const sato_tx_t *tx) {
-    sato_sha256_t sha;
+    sink_t sha;
     size_t i;
-    sato_sha256_init(&sha);
+    sink_init(&sha);
     for (i = 0; i < tx->vout_len; i++) hash_txout(&sha, &tx->vout[i]);
-    sato_sha256_finalize(&sha, out32);
+    sato_sha256_finalize(&sha.sha, out32);
 }
 
 void sato_txdata_init(sato_txdata_t *txdata, const sato_tx_t *tx,
                       const sato_txout_t *spent_outputs, size_t nspent) {
     size_t i;
-    sato_sha256_t sha;
+    sink_t sha;
 
     memset(txdata, 0, sizeof(*txdata));
     prevouts_sha(txdata->prevouts_sha, tx);
@@ -230,14 +247,14 @@ void sato_txdata_init(sato_txdata_t *txdata, const sato_tx_t *tx,
     if (spent_outputs == NULL || nspent != tx->vin_len) {
         return;
     }
-    sato_sha256_init(&sha);
+    sink_init(&sha);
     for (i = 0; i < nspent; i++) hash_u64(&sha, (uint64_t)spent_outputs[i].value);
-    sato_sha256_finalize(&sha, txdata->amounts_sha);
-    sato_sha256_init(&sha);
+    sato_sha256_finalize(&sha.sha, txdata->amounts_sha);
+    sink_init(&sha);
     for (i = 0; i < nspent; i++) {
         hash_varbytes(&sha, spent_outputs[i].script_pubkey.data, spent_outputs[i].script_pubkey.len);
     }
-    sato_sha256_finalize(&sha, txdata->scriptpubkeys_sha);
+    sato_sha256_finalize(&sha.sha, txdata->scriptpubkeys_sha);
     txdata->spent_outputs = spent_outputs;
     txdata->spent_outputs_len = nspent;
     txdata->bip341_ready = 1;
@@ -254,7 +271,7 @@ void sato_sighash_v0(unsigned char out32[32], const sato_tx_t *tx, size_t nin,
     unsigned char hprevouts[32] = {0}, hsequence[32] = {0}, houtputs[32] = {0};
     unsigned char tmp[32];
     const sato_txin_t *in = &tx->vin[nin];
-    sato_sha256_t sha;
+    sink_t sha;
 
     if (!anyone) {
         if (ready) {
@@ -280,20 +297,20 @@ void sato_sighash_v0(unsigned char out32[32], const sato_tx_t *tx, size_t nin,
             sato_sha256(houtputs, tmp, 32);
         }
     } else if (single && nin < tx->vout_len) {
-        sato_sha256_init(&sha);
+        sink_init(&sha);
         hash_txout(&sha, &tx->vout[nin]);
         finalize_double(&sha, houtputs);
     }
 
-    sato_sha256_init(&sha);
+    sink_init(&sha);
     hash_u32(&sha, tx->version);
-    sato_sha256_write(&sha, hprevouts, 32);
-    sato_sha256_write(&sha, hsequence, 32);
+    put(&sha, hprevouts, 32);
+    put(&sha, hsequence, 32);
     hash_outpoint(&sha, &in->prevout);
     hash_varbytes(&sha, script_code, script_code_len);
     hash_u64(&sha, (uint64_t)amount);
     hash_u32(&sha, in->sequence);
-    sato_sha256_write(&sha, houtputs, 32);
+    put(&sha, houtputs, 32);
     hash_u32(&sha, tx->locktime);
     hash_u32(&sha, ht);
     finalize_double(&sha, out32);
@@ -303,33 +320,34 @@ int sato_sighash_taproot_type_valid(uint8_t hash_type) {
     return hash_type <= 0x03 || (hash_type >= 0x81 && hash_type <= 0x83);
 }
 
-int sato_sighash_taproot(unsigned char out32[32], const sato_tx_t *tx, size_t nin,
-                         uint8_t hash_type, const sato_txdata_t *txdata,
-                         const unsigned char *annex_hash,
-                         const unsigned char *tapleaf_hash, uint32_t codesep_pos) {
+static int sighash_taproot(unsigned char out32[32], sato_buf_t *msg, const sato_tx_t *tx,
+                           size_t nin, uint8_t hash_type, const sato_txdata_t *txdata,
+                           const unsigned char *annex_hash, const unsigned char *tapleaf_hash,
+                           uint32_t codesep_pos) {
     const uint8_t output_type = hash_type == SATO_SIGHASH_DEFAULT ? SATO_SIGHASH_ALL : (hash_type & 0x03);
     const int anyone = (hash_type & SATO_SIGHASH_ANYONECANPAY) != 0;
     const uint8_t spend_type = (uint8_t)((tapleaf_hash != NULL ? 2 : 0) | (annex_hash != NULL ? 1 : 0));
-    sato_sha256_t sha;
+    sink_t sha;
 
     memset(out32, 0, 32);
     if (txdata == NULL || !txdata->bip341_ready || nin >= tx->vin_len) return 0;
     if (!sato_sighash_taproot_type_valid(hash_type)) return 0;
     if (output_type == SATO_SIGHASH_SINGLE && nin >= tx->vout_len) return 0;
 
-    sha = txdata->tapsighash;
+    sha.sha = txdata->tapsighash;
+    sha.copy = msg;
     hash_u8(&sha, 0); /* epoch */
     hash_u8(&sha, hash_type);
     hash_u32(&sha, tx->version);
     hash_u32(&sha, tx->locktime);
     if (!anyone) {
-        sato_sha256_write(&sha, txdata->prevouts_sha, 32);
-        sato_sha256_write(&sha, txdata->amounts_sha, 32);
-        sato_sha256_write(&sha, txdata->scriptpubkeys_sha, 32);
-        sato_sha256_write(&sha, txdata->sequences_sha, 32);
+        put(&sha, txdata->prevouts_sha, 32);
+        put(&sha, txdata->amounts_sha, 32);
+        put(&sha, txdata->scriptpubkeys_sha, 32);
+        put(&sha, txdata->sequences_sha, 32);
     }
     if (output_type == SATO_SIGHASH_ALL) {
-        sato_sha256_write(&sha, txdata->outputs_sha, 32);
+        put(&sha, txdata->outputs_sha, 32);
     }
     hash_u8(&sha, spend_type);
     if (anyone) {
@@ -340,21 +358,38 @@ int sato_sighash_taproot(unsigned char out32[32], const sato_tx_t *tx, size_t ni
         hash_u32(&sha, (uint32_t)nin);
     }
     if (annex_hash != NULL) {
-        sato_sha256_write(&sha, annex_hash, 32);
+        put(&sha, annex_hash, 32);
     }
     if (output_type == SATO_SIGHASH_SINGLE) {
         unsigned char single_sha[32];
-        sato_sha256_t osha;
-        sato_sha256_init(&osha);
+        sink_t osha;
+        sink_init(&osha);
         hash_txout(&osha, &tx->vout[nin]);
-        sato_sha256_finalize(&osha, single_sha);
-        sato_sha256_write(&sha, single_sha, 32);
+        sato_sha256_finalize(&osha.sha, single_sha);
+        put(&sha, single_sha, 32);
     }
     if (tapleaf_hash != NULL) {
-        sato_sha256_write(&sha, tapleaf_hash, 32);
+        put(&sha, tapleaf_hash, 32);
         hash_u8(&sha, 0); /* key_version */
         hash_u32(&sha, codesep_pos);
     }
-    sato_sha256_finalize(&sha, out32);
+    sato_sha256_finalize(&sha.sha, out32);
     return 1;
+}
+
+int sato_sighash_taproot(unsigned char out32[32], const sato_tx_t *tx, size_t nin,
+                         uint8_t hash_type, const sato_txdata_t *txdata,
+                         const unsigned char *annex_hash,
+                         const unsigned char *tapleaf_hash, uint32_t codesep_pos) {
+    return sighash_taproot(out32, NULL, tx, nin, hash_type, txdata, annex_hash, tapleaf_hash,
+                           codesep_pos);
+}
+
+int sato_sighash_taproot_msg(sato_buf_t *msg, const sato_tx_t *tx, size_t nin,
+                             uint8_t hash_type, const sato_txdata_t *txdata,
+                             const unsigned char *annex_hash,
+                             const unsigned char *tapleaf_hash, uint32_t codesep_pos) {
+    unsigned char unused[32];
+    return sighash_taproot(unused, msg, tx, nin, hash_type, txdata, annex_hash, tapleaf_hash,
+                           codesep_pos);
 }

@@ -7,6 +7,7 @@
 #include <secp256k1.h>
 
 #include "sato/hex.h"
+#include "sato/script.h"
 #include "sato/sha256.h"
 #include "sato/sigcheck.h"
 #include "test.h"
@@ -85,6 +86,17 @@ static void test_wycheproof(void) {
             got_sato = bip66_der(der, derlen) && sato_ecdsa_sig_has_low_s(der, derlen) &&
                        sato_ecdsa_verify(der, derlen, pub, publen, hash);
             test_case(got_sato == expect, "wycheproof tc %lld: sato path gave %d", (long long)id, got_sato);
+
+            /* The interpreter's BIP66 check (which sees the hash-type
+             * byte too) agrees with the rule restated above. */
+            {
+                unsigned char *withtype = malloc(derlen + 1);
+                memcpy(withtype, der, derlen);
+                withtype[derlen] = 0x01;
+                test_case(sato_script_is_valid_signature_encoding(withtype, derlen + 1) == bip66_der(der, derlen),
+                          "wycheproof tc %lld: interpreter DER check disagrees", (long long)id);
+                free(withtype);
+            }
 
             /* Where strict parsing gives a usable R and S, the lax parser
              * reads the same values. (libsecp256k1 zeroes a negative or

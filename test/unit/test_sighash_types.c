@@ -3,7 +3,8 @@
  *    are defined; anything else, and an explicit 0x00, fails with
  *    SCHNORR_SIG_HASHTYPE; SINGLE without a matching output fails too.
  *  - ECDSA (legacy and BIP143): consensus signs any byte; the mode comes
- *    from the low 5 bits and bit 0x80, and the whole byte is committed. */
+ *    from the low 5 bits and bit 0x80, and the whole byte is committed;
+ *    STRICTENC (policy) admits only 0x01-0x03 and 0x81-0x83. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,6 +153,24 @@ static void test_taproot(secp256k1_context *ctx) {
     free_tx(&tx);
 }
 
+/* STRICTENC (policy) accepts only ALL, NONE, SINGLE, each with or
+ * without ANYONECANPAY; without the flag every byte passes. */
+static void check_strictenc(unsigned t) {
+    /* A strict-DER signature (r = s = 1) followed by the type byte. */
+    unsigned char sig[9] = {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01, 0};
+    const unsigned base = t & 0x7fu;
+    const int defined = base >= 1 && base <= 3;
+    sato_script_error_t err = SATO_SCRIPT_ERR_OK;
+    int ok;
+    sig[8] = (unsigned char)t;
+    ok = sato_script_check_signature_encoding(sig, sizeof(sig), SATO_SCRIPT_VERIFY_STRICTENC, &err);
+    test_case(ok == defined && (defined || err == SATO_SCRIPT_ERR_SIG_HASHTYPE),
+              "STRICTENC type %02x: gave %d/%d", t, ok, (int)err);
+    err = SATO_SCRIPT_ERR_OK;
+    test_case(sato_script_check_signature_encoding(sig, sizeof(sig), SATO_SCRIPT_VERIFY_DERSIG, &err) == 1,
+              "DERSIG alone rejects type %02x", t);
+}
+
 /* ECDSA: every byte is signable for consensus; mode bits as in Core. */
 static void test_ecdsa(secp256k1_context *ctx) {
     static const unsigned char script_code[] = {0x76, 0xa9, 0xab, 0x88, 0xac};
@@ -184,6 +203,7 @@ static void test_ecdsa(secp256k1_context *ctx) {
                     sato_sighash_v0(hash, &tx, nin, script_code, sizeof(script_code), 12345, (int32_t)t, &txdata);
                 }
                 memcpy(sv == SATO_SIGVERSION_BASE ? seen_legacy[t] : seen_v0[t], hash, 32);
+                if (nin == 0 && sv == SATO_SIGVERSION_BASE) check_strictenc(t);
                 CHECK(secp256k1_ecdsa_sign(ctx, &es, hash, seckey, NULL, NULL));
                 derlen = sizeof(der) - 1;
                 CHECK(secp256k1_ecdsa_signature_serialize_der(ctx, der, &derlen, &es));
