@@ -44,17 +44,11 @@ static void swap_at(sato_stack_t *s, int i, int j) {
     *top(s, j) = t;
 }
 
-/* Pushes a copy of the element at depth i. The source may move when the
- * stack grows, so it is copied out first. */
+/* Pushes a copy of the element at depth i. The descriptor is read before
+ * the push because the item array may move; the bytes it points to stay. */
 static void push_copy(sato_stack_t *s, int i) {
     sato_bytes_t src = *top(s, i);
-    unsigned char *tmp = NULL;
-    if (src.len > 0) {
-        tmp = sato_malloc(src.len);
-        memcpy(tmp, src.data, src.len);
-    }
-    sato_stack_push(s, tmp, src.len);
-    free(tmp);
+    sato_stack_push(s, src.data, src.len);
 }
 
 /* Moves the top element of `from` onto `to` without copying its bytes. */
