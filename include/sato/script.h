@@ -411,6 +411,9 @@ size_t sato_scriptnum_encode(unsigned char out[9], int64_t value);
 int sato_script_get_op(const unsigned char *script, size_t len, size_t *pos,
                        int *opcode, const unsigned char **data, size_t *data_len);
 
+/* 1 if no shorter opcode pushes the same bytes (BIP62 rule 3, Core's
+ * CheckMinimalPush). */
+int sato_script_check_minimal_push(const unsigned char *data, size_t len, int opcode);
 /* OP_0..OP_16 value of a small-int opcode. */
 int sato_script_decode_op_n(int opcode);
 int sato_script_is_push_only(const unsigned char *script, size_t len);

@@ -163,17 +163,6 @@ static int check_pubkey_encoding(const sato_bytes_t *pk, unsigned int flags,
     return 1;
 }
 
-/* A push is minimal when no shorter opcode pushes the same bytes. */
-static int check_minimal_push(const unsigned char *data, size_t len, int opcode) {
-    if (len == 0) return opcode == SATO_OP_0;
-    if (len == 1 && data[0] >= 1 && data[0] <= 16) return opcode == SATO_OP_1 + (data[0] - 1);
-    if (len == 1 && data[0] == 0x81) return opcode == SATO_OP_1NEGATE;
-    if (len <= 75) return opcode == (int)len;
-    if (len <= 255) return opcode == SATO_OP_PUSHDATA1;
-    if (len <= 65535) return opcode == SATO_OP_PUSHDATA2;
-    return 1;
-}
-
 /* The bytes `CScript() << data` produces: data with its push prefix. */
 static size_t serialize_push(unsigned char *out, const unsigned char *data, size_t len) {
     size_t n = 0;
@@ -462,7 +451,7 @@ int sato_script_eval(sato_stack_t *stack, const unsigned char *script, size_t sc
         }
 
         if (exec && opcode <= SATO_OP_PUSHDATA4) {
-            if (require_minimal && !check_minimal_push(data, data_len, opcode)) {
+            if (require_minimal && !sato_script_check_minimal_push(data, data_len, opcode)) {
                 FAIL(SATO_SCRIPT_ERR_MINIMALDATA);
             }
             sato_stack_push(stack, data, data_len);

@@ -1,6 +1,7 @@
 /* Static script analysis: output classification (Core's Solver), sigop
  * counting (legacy, P2SH, witness), FindAndDelete, push-only and
  * witness-program tests, script numbers, and op parsing edge cases. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sato/hex.h"
@@ -43,6 +44,24 @@ static void test_solver(void) {
     check_type("3 " PK33 " " PK33B " 2 CHECKMULTISIG", SATO_TXOUT_NONSTANDARD, 0);
     check_type("0 " PK33 " 1 CHECKMULTISIG", SATO_TXOUT_NONSTANDARD, 0);
     check_type("1 " PK33 " 2 CHECKMULTISIG", SATO_TXOUT_NONSTANDARD, 0);
+    /* Counts may be minimal number pushes (Core allows up to 20 keys). */
+    check_type("0x01 0x01 " PK33 " 0x01 0x01 CHECKMULTISIG", SATO_TXOUT_NONSTANDARD, 0);
+    check_type("1 " PK33 " " PK33B " 0x01 0x02 CHECKMULTISIG", SATO_TXOUT_NONSTANDARD, 0);
+    {
+        char text[4096] = "1";
+        int k;
+        for (k = 0; k < 17; k++) strcat(text, " " PK33);
+        strcat(text, " 0x01 0x11 CHECKMULTISIG");
+        check_type(text, SATO_TXOUT_MULTISIG, 17);
+        strcpy(text, "0x01 0x11");
+        for (k = 0; k < 20; k++) strcat(text, " " PK33);
+        strcat(text, " 0x01 0x14 CHECKMULTISIG");
+        check_type(text, SATO_TXOUT_MULTISIG, 20);
+        strcpy(text, "1");
+        for (k = 0; k < 17; k++) strcat(text, " " PK33);
+        strcat(text, " 0x02 0x1100 CHECKMULTISIG");
+        check_type(text, SATO_TXOUT_NONSTANDARD, 0);
+    }
     check_type("RETURN", SATO_TXOUT_NULL_DATA, 0);
     check_type("RETURN 0x04 0x01020304 1", SATO_TXOUT_NULL_DATA, 0);
     check_type("RETURN DUP", SATO_TXOUT_NONSTANDARD, 0);
@@ -224,7 +243,32 @@ static void test_scriptnum(void) {
     }
 }
 
+/* The "type" field of Core's decodescript RPC is Solver's verdict. */
+static void test_decodescript_types(void) {
+    json_t *root = test_load_json("bitcoin-core/rpc_decodescript.json");
+    size_t i, n = 0;
+    for (i = 0; root != NULL && i < json_array_size(root); i++) {
+        json_t *row = json_array_get(root, i);
+        const char *hex = json_string_value(json_array_get(row, 0));
+        const char *type = json_string_value(json_object_get(json_array_get(row, 1), "type"));
+        unsigned char *script;
+        size_t len;
+        sato_script_solution_t sol;
+        if (hex == NULL || type == NULL || (script = sato_hex_decode_alloc(hex, &len)) == NULL) {
+            test_case(0, "decodescript row %zu unreadable", i);
+            continue;
+        }
+        n++;
+        test_case(strcmp(sato_txout_type_name(sato_script_solve(&sol, script, len)), type) == 0,
+                  "decodescript %s: %s", hex, type);
+        free(script);
+    }
+    test_case(n == 10, "decodescript: %zu rows", n);
+    json_decref(root);
+}
+
 int main(void) {
+    test_decodescript_types();
     test_solver();
     test_sigops();
     test_find_and_delete();
