@@ -180,8 +180,9 @@ typedef enum {
     SATO_OP_INVALIDOPCODE = 0xff
 } sato_opcode_t;
 
-/* Core's name for an opcode ("OP_DUP", "OP_UNKNOWN" for unassigned
- * bytes; pushes below OP_PUSHDATA1 have no name and give "OP_UNKNOWN"). */
+/* Core's GetOpName: "0", "-1" and "1".."16" for the small-number pushes,
+ * "OP_DUP" style for the rest, "OP_UNKNOWN" for unassigned bytes and for
+ * the direct pushes 0x01-0x4b. */
 const char *sato_opcode_name(int opcode);
 
 /* ---- Verification flags (Bitcoin Core's bit values) ---- */
@@ -363,7 +364,11 @@ int sato_script_eval(sato_stack_t *stack, const unsigned char *script, size_t sc
                      sato_script_error_t *err);
 
 /* Verifies scriptSig + scriptPubKey (+ witness) of one input (Core's
- * VerifyScript). Pure and re-entrant. err may be NULL. */
+ * VerifyScript). Pure and re-entrant: it reads only its arguments and
+ * libsecp256k1's static context. err may be NULL; checker may be NULL
+ * (every signature and lock-time check then fails). Unlike Core, flag
+ * combinations Core asserts against (WITNESS without P2SH, CLEANSTACK
+ * without WITNESS) are not an error: each flag simply applies. */
 int sato_script_verify(const unsigned char *script_sig, size_t script_sig_len,
                        const unsigned char *script_pubkey, size_t script_pubkey_len,
                        const sato_bytes_t *witness, size_t witness_len,
@@ -388,9 +393,10 @@ void sato_taproot_merkle_root(unsigned char out32[32], const unsigned char *cont
 
 /* ---- Script numbers (Core's CScriptNum) ---- */
 
-/* Decodes a stack element as a number of at most max_len bytes; with
- * require_minimal the encoding must be the shortest. Returns 1 on
- * success, else 0 (err set to SCRIPTNUM or MINIMALDATA-like SCRIPTNUM). */
+/* Decodes a stack element as a number of at most max_len bytes (4 for
+ * arithmetic, 5 for CLTV/CSV); with require_minimal the encoding must be
+ * the shortest. Returns 0 where Core's CScriptNum throws (the interpreter
+ * then fails with SATO_SCRIPT_ERR_SCRIPTNUM). */
 int sato_scriptnum_decode(int64_t *out, const unsigned char *data, size_t len,
                           int require_minimal, size_t max_len);
 /* Minimal little-endian sign-magnitude encoding; out needs 9 bytes.
@@ -399,12 +405,15 @@ size_t sato_scriptnum_encode(unsigned char out[9], int64_t value);
 
 /* ---- Script parsing and analysis (script.c) ---- */
 
-/* Reads the opcode at *pos and, for pushes, the data it pushes. Returns 0
- * at a truncated push or at the end (Core's GetScriptOp). *pos advances
- * past what was read even on failure at a truncated push: to the end. */
+/* Reads the opcode at *pos and, for pushes, the data it pushes (data and
+ * data_len may be NULL). Returns 0 at the end of the script or at a
+ * truncated push (Core's GetScriptOp); *pos is then the script length. */
 int sato_script_get_op(const unsigned char *script, size_t len, size_t *pos,
                        int *opcode, const unsigned char **data, size_t *data_len);
 
+/* 1 if no shorter opcode pushes the same bytes (BIP62 rule 3, Core's
+ * CheckMinimalPush). */
+int sato_script_check_minimal_push(const unsigned char *data, size_t len, int opcode);
 /* OP_0..OP_16 value of a small-int opcode. */
 int sato_script_decode_op_n(int opcode);
 int sato_script_is_push_only(const unsigned char *script, size_t len);
@@ -431,9 +440,9 @@ size_t sato_script_witness_sigop_count(const unsigned char *script_sig, size_t s
                                        const sato_bytes_t *witness, size_t witness_len,
                                        unsigned int flags);
 
-/* Removes every occurrence of the serialized push `sig` at op boundaries
- * (Core's FindAndDelete); returns the number removed. *script_len is
- * updated in place. */
+/* Removes every occurrence of pattern that starts at an opcode boundary
+ * (Core's FindAndDelete; a match may span several opcodes), compacting
+ * script in place and updating *script_len. Returns the number removed. */
 size_t sato_script_find_and_delete(unsigned char *script, size_t *script_len,
                                    const unsigned char *pattern, size_t pattern_len);
 

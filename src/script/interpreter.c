@@ -13,6 +13,7 @@
 #include "sato/ripemd160.h"
 #include "sato/script.h"
 #include "sato/sha256.h"
+#include "sato/sigcheck.h"
 
 /* Bit 31 of a CSV argument: the relative lock is disabled (BIP112). */
 #define SEQUENCE_LOCKTIME_DISABLE_FLAG (INT64_C(1) << 31)
@@ -43,17 +44,11 @@ static void swap_at(sato_stack_t *s, int i, int j) {
     *top(s, j) = t;
 }
 
-/* Pushes a copy of the element at depth i. The source may move when the
- * stack grows, so it is copied out first. */
+/* Pushes a copy of the element at depth i. The descriptor is read before
+ * the push because the item array may move; the bytes it points to stay. */
 static void push_copy(sato_stack_t *s, int i) {
     sato_bytes_t src = *top(s, i);
-    unsigned char *tmp = NULL;
-    if (src.len > 0) {
-        tmp = sato_malloc(src.len);
-        memcpy(tmp, src.data, src.len);
-    }
-    sato_stack_push(s, tmp, src.len);
-    free(tmp);
+    sato_stack_push(s, src.data, src.len);
 }
 
 /* Moves the top element of `from` onto `to` without copying its bytes. */
@@ -114,26 +109,11 @@ int sato_script_is_valid_signature_encoding(const unsigned char *sig, size_t len
     return 1;
 }
 
-/* S <= n/2, compared big-endian against the half order. The signature is
- * strict DER (checked by the caller), so S is a positive integer. */
+/* Strict DER and S <= n/2 as Core's CPubKey::CheckLowS sees it: an R or S
+ * out of range parses as the all-zero signature, which counts as low. */
 int sato_script_is_low_der_signature(const unsigned char *sig, size_t len) {
-    static const unsigned char half_order[32] = {
-        0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-        0xff, 0xff, 0xff, 0xff, 0xff, 0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4,
-        0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0};
-    const unsigned char *s;
-    size_t rlen, slen;
     if (!sato_script_is_valid_signature_encoding(sig, len)) return 0;
-    rlen = sig[3];
-    slen = sig[5 + rlen];
-    s = sig + 6 + rlen;
-    while (slen > 0 && s[0] == 0) {
-        s++;
-        slen--;
-    }
-    if (slen > 32) return 0;
-    if (slen < 32) return 1;
-    return memcmp(s, half_order, 32) <= 0;
+    return sato_ecdsa_sig_has_low_s(sig, len - 1);
 }
 
 static int is_defined_hashtype(const unsigned char *sig, size_t len) {
@@ -180,17 +160,6 @@ static int check_pubkey_encoding(const sato_bytes_t *pk, unsigned int flags,
         *err = SATO_SCRIPT_ERR_WITNESS_PUBKEYTYPE;
         return 0;
     }
-    return 1;
-}
-
-/* A push is minimal when no shorter opcode pushes the same bytes. */
-static int check_minimal_push(const unsigned char *data, size_t len, int opcode) {
-    if (len == 0) return opcode == SATO_OP_0;
-    if (len == 1 && data[0] >= 1 && data[0] <= 16) return opcode == SATO_OP_1 + (data[0] - 1);
-    if (len == 1 && data[0] == 0x81) return opcode == SATO_OP_1NEGATE;
-    if (len <= 75) return opcode == (int)len;
-    if (len <= 255) return opcode == SATO_OP_PUSHDATA1;
-    if (len <= 65535) return opcode == SATO_OP_PUSHDATA2;
     return 1;
 }
 
@@ -482,7 +451,7 @@ int sato_script_eval(sato_stack_t *stack, const unsigned char *script, size_t sc
         }
 
         if (exec && opcode <= SATO_OP_PUSHDATA4) {
-            if (require_minimal && !check_minimal_push(data, data_len, opcode)) {
+            if (require_minimal && !sato_script_check_minimal_push(data, data_len, opcode)) {
                 FAIL(SATO_SCRIPT_ERR_MINIMALDATA);
             }
             sato_stack_push(stack, data, data_len);

@@ -52,6 +52,16 @@ static int is_small_int_op(int opcode) {
     return opcode >= SATO_OP_1 && opcode <= SATO_OP_16;
 }
 
+int sato_script_check_minimal_push(const unsigned char *data, size_t len, int opcode) {
+    if (len == 0) return opcode == SATO_OP_0;
+    if (len == 1 && data[0] >= 1 && data[0] <= 16) return opcode == SATO_OP_1 + (data[0] - 1);
+    if (len == 1 && data[0] == 0x81) return opcode == SATO_OP_1NEGATE;
+    if (len <= 75) return opcode == (int)len;
+    if (len <= 255) return opcode == SATO_OP_PUSHDATA1;
+    if (len <= 65535) return opcode == SATO_OP_PUSHDATA2;
+    return 1;
+}
+
 int sato_script_is_push_only(const unsigned char *script, size_t len) {
     size_t pos = 0;
     int op;
@@ -223,20 +233,37 @@ static void add_solution(sato_script_solution_t *out, const unsigned char *p, si
     }
 }
 
+/* A count in [min, max] written as OP_1..OP_16 or as a minimal push of a
+ * minimal number (so multisig can name 17 to 20 keys). */
+static int script_number(int op, const unsigned char *d, size_t dlen, int min, int max, int *out) {
+    int64_t v;
+    if (is_small_int_op(op)) {
+        v = sato_script_decode_op_n(op);
+    } else if (op <= SATO_OP_PUSHDATA4) {
+        if (!sato_script_check_minimal_push(d, dlen, op)) return 0;
+        if (!sato_scriptnum_decode(&v, d, dlen, 1, 4)) return 0;
+    } else {
+        return 0;
+    }
+    if (v < min || v > max) return 0;
+    *out = (int)v;
+    return 1;
+}
+
 static int match_multisig(sato_script_solution_t *out, const unsigned char *s, size_t len) {
     size_t pos = 0, dlen, nkeys = 0;
     const unsigned char *d;
-    int op, required;
+    int op, required, count;
     if (len < 1 || s[len - 1] != SATO_OP_CHECKMULTISIG) return 0;
-    if (!sato_script_get_op(s, len, &pos, &op, &d, &dlen) || !is_small_int_op(op)) return 0;
-    required = sato_script_decode_op_n(op);
+    if (!sato_script_get_op(s, len, &pos, &op, &d, &dlen)) return 0;
+    if (!script_number(op, d, dlen, 1, SATO_MAX_PUBKEYS_PER_MULTISIG, &required)) return 0;
     while (sato_script_get_op(s, len, &pos, &op, &d, &dlen) && pubkey_valid_size(d, dlen)) {
         if (nkeys >= SATO_MAX_PUBKEYS_PER_MULTISIG) return 0;
         add_solution(out, d, dlen);
         nkeys++;
     }
-    if (!is_small_int_op(op)) return 0;
-    if ((size_t)sato_script_decode_op_n(op) != nkeys || (int)nkeys < required) return 0;
+    if (!script_number(op, d, dlen, required, SATO_MAX_PUBKEYS_PER_MULTISIG, &count)) return 0;
+    if ((size_t)count != nkeys) return 0;
     if (pos + 1 != len) return 0;
     out->required = required;
     return 1;
