@@ -60,4 +60,13 @@ int sato_wif_encode(char out[SATO_WIF_MAX_LEN], const sato_chain_addr_t *chain,
 int sato_wif_decode(unsigned char secret[32], int *compressed,
                     const sato_chain_addr_t *chain, const char *str, size_t len);
 
+/* Why str is not an address of this chain, in Bitcoin Core's words
+ * (validateaddress's "error"), and the character positions at fault where
+ * Core reports them (up to *nloc entries; *nloc receives the count).
+ * Positions of Bech32 checksum errors are not located: Core's error
+ * correction search is not implemented, so that case reports none.
+ * Returns 0 if str is in fact a valid address. */
+int sato_address_error(char *err, size_t errlen, int *loc, size_t *nloc,
+                       const sato_chain_addr_t *chain, const char *str, size_t len);
+
 #endif

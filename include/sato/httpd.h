@@ -15,7 +15,7 @@ struct event_base;
 typedef struct {
     struct event_base *base; /* created after evthread_use_pthreads() */
     const sato_rpc_table_t *table;
-    void *node;
+    const sato_rpc_context_t *ctx;
     const sato_rpcauth_t *auth;
     const char *const *bind; /* "host", "host:port", "[v6]:port" */
     size_t nbind;

@@ -6,6 +6,8 @@
 
 #include <jansson.h>
 
+#include "sato/chainparams.h"
+
 /* Bitcoin Core's JSON-RPC error codes. */
 enum {
     SATO_RPC_INVALID_REQUEST = -32600,
@@ -27,15 +29,22 @@ enum {
     SATO_RPC_METHOD_DEPRECATED = -32
 };
 
+/* What every method may use besides its parameters. */
+typedef struct {
+    const sato_chainparams_t *chain;
+    void *node; /* the daemon's state, opaque to the server */
+} sato_rpc_context_t;
+
 /* What a method handler gets: its parameters, already converted from
  * named to positional form (missing trailing ones absent, explicit nulls
- * kept as JSON null), and the node it serves. */
+ * kept as JSON null), and the context it serves. */
 typedef struct {
     json_t *params; /* array */
-    void *node;     /* the daemon's state, opaque to the server */
+    const sato_rpc_context_t *ctx;
+    void *node; /* ctx->node, for brevity */
     /* Set by the handler on failure. */
     int err_code;
-    char err_msg[512];
+    char err_msg[4096];
 } sato_rpc_request_t;
 
 /* Returns the result (a new reference), or NULL with err_code set. */
@@ -49,6 +58,10 @@ typedef struct {
     const char *const *arg_names;
     /* First line: the call synopsis; the rest: what it does. */
     const char *help;
+    /* Leading parameters that must be given. A call with fewer, or with
+     * more than arg_names lists, gets the help text as its error
+     * (RPC_MISC_ERROR), as Bitcoin Core answers. */
+    size_t nrequired;
 } sato_rpc_method_t;
 
 /* Fills req's error; always returns NULL so handlers can `return`. */
@@ -61,6 +74,8 @@ json_t *sato_rpc_param(const sato_rpc_request_t *req, size_t i);
 int sato_rpc_param_int(sato_rpc_request_t *req, size_t i, int64_t def, int64_t *out);
 int sato_rpc_param_bool(sato_rpc_request_t *req, size_t i, int def, int *out);
 int sato_rpc_param_str(sato_rpc_request_t *req, size_t i, const char *def, const char **out);
+/* A required string: null is a type error, as in Core. */
+int sato_rpc_param_str_required(sato_rpc_request_t *req, size_t i, const char **out);
 
 /* The method table; modules register theirs before the server starts. */
 typedef struct sato_rpc_table sato_rpc_table_t;
@@ -75,13 +90,13 @@ const sato_rpc_method_t *sato_rpc_table_at(const sato_rpc_table_t *t, size_t i);
 /* Executes one JSON-RPC request object and returns the reply object, or
  * NULL for a JSON-RPC 2.0 notification. *http_status receives the status
  * Bitcoin Core would send for it alone. */
-json_t *sato_rpc_execute(const sato_rpc_table_t *t, void *node, const json_t *request,
+json_t *sato_rpc_execute(const sato_rpc_table_t *t, const sato_rpc_context_t *ctx, const json_t *request,
                          int *http_status);
 
 /* Executes a request body (one object or a batch array) and returns the
  * JSON text to send (caller frees) with its HTTP status; NULL with status
  * 204 when nothing is to be sent. */
-char *sato_rpc_execute_body(const sato_rpc_table_t *t, void *node, const char *body,
+char *sato_rpc_execute_body(const sato_rpc_table_t *t, const sato_rpc_context_t *ctx, const char *body,
                             size_t len, int *http_status);
 
 #endif

@@ -13,6 +13,7 @@
 #include "sato/args.h"
 #include "sato/base64.h"
 #include "sato/chainparams.h"
+#include "sato/json_out.h"
 #include "sato/mem.h"
 #include "sato/rpc.h"
 #include "sato/rpcauth.h"
@@ -207,15 +208,27 @@ static char *path_join(const char *dir, const char *name) {
     return p;
 }
 
-static void print_result(const json_t *result) {
-    if (json_is_null(result)) return;
-    if (json_is_string(result)) {
-        puts(json_string_value(result));
-    } else {
-        char *s = json_dumps(result, JSON_INDENT(2) | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
-        puts(s);
-        free(s);
+/* Prints the reply's result as the server wrote it: strings bare, other
+ * values re-indented without reparsing numbers (so amounts keep their
+ * eight decimals). */
+static void print_result(const char *body) {
+    size_t start, len;
+    char *raw, *pretty;
+    json_t *v;
+    if (!sato_json_find_member(body, "result", &start, &len)) return;
+    raw = sato_malloc(len + 1);
+    memcpy(raw, body + start, len);
+    raw[len] = '\0';
+    v = json_loads(raw, JSON_DECODE_ANY, NULL);
+    if (json_is_string(v)) {
+        puts(json_string_value(v));
+    } else if (v != NULL && !json_is_null(v)) {
+        pretty = sato_json_reindent(raw);
+        puts(pretty ? pretty : raw);
+        free(pretty);
     }
+    json_decref(v);
+    free(raw);
 }
 
 static char *read_line(FILE *f) {
@@ -414,7 +427,7 @@ int main(int argc, char **argv) {
             rc = code < 0 ? (int)-code : (code > 0 ? (int)code : 1); /* as bitcoin-cli */
             goto out;
         }
-        print_result(json_object_get(reply, "result"));
+        print_result(hr.body);
         rc = 0;
     }
 out:

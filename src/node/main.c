@@ -16,6 +16,7 @@
 #include "sato/buf.h"
 #include "sato/log.h"
 #include "sato/mem.h"
+#include "sato/rpc_methods.h"
 #include "sato/sha256.h"
 
 static char *path_join(const char *dir, const char *name) {
@@ -172,7 +173,9 @@ static int start_rpc(sato_node_t *node, char *err, size_t errlen) {
     memset(&cfg, 0, sizeof(cfg));
     cfg.base = node->base;
     cfg.table = node->rpc;
-    cfg.node = node;
+    node->rpc_ctx.chain = node->chain;
+    node->rpc_ctx.node = node;
+    cfg.ctx = &node->rpc_ctx;
     cfg.auth = node->auth;
     cfg.bind = bind;
     cfg.nbind = nbind;
@@ -273,6 +276,8 @@ static int run(sato_node_t *node, int argc, char **argv) {
 
     node->rpc = sato_rpc_table_create();
     sato_node_register_control(node->rpc);
+    sato_rpc_register_rawtransaction(node->rpc);
+    sato_rpc_register_util(node->rpc);
     if (sato_args_get_bool(node->args, "server", 1) && !start_rpc(node, err, sizeof(err))) {
         sato_log_printf("Error: %s", err);
         if (!sato_args_get_bool(node->args, "printtoconsole", !daemon)) fprintf(stderr, "Error: %s\n", err);

@@ -21,6 +21,7 @@ typedef struct {
     char *pid_path;
     struct event_base *base;
     sato_rpc_table_t *rpc;
+    sato_rpc_context_t rpc_ctx;
     sato_rpcauth_t *auth;
     sato_httpd_t *httpd;
     time_t started;

@@ -7,11 +7,19 @@
 
 #include "node/node.h"
 #include "sato/log.h"
+#include "sato/mem.h"
+
+static int by_category_then_name(const void *a, const void *b) {
+    const sato_rpc_method_t *x = *(const sato_rpc_method_t *const *)a, *y = *(const sato_rpc_method_t *const *)b;
+    int c = strcmp(x->category, y->category);
+    return c ? c : strcmp(x->name, y->name);
+}
 
 static json_t *rpc_help(sato_rpc_request_t *req) {
     sato_node_t *node = req->node;
     const char *cmd;
-    size_t i, len = 0;
+    size_t i, len = 0, n;
+    const sato_rpc_method_t **sorted;
     char *text;
     json_t *out;
     const char *last = NULL;
@@ -21,22 +29,28 @@ static json_t *rpc_help(sato_rpc_request_t *req) {
         if (m == NULL) return json_sprintf("help: unknown command: %s", cmd);
         return json_string(m->help);
     }
-    for (i = 0; i < sato_rpc_table_count(node->rpc); i++)
-        len += strlen(sato_rpc_table_at(node->rpc, i)->help) + strlen(sato_rpc_table_at(node->rpc, i)->category) + 16;
-    text = calloc(1, len + 1);
-    if (text == NULL) return sato_rpc_error(req, SATO_RPC_OUT_OF_MEMORY, "Out of memory");
-    for (i = 0; i < sato_rpc_table_count(node->rpc); i++) {
-        const sato_rpc_method_t *m = sato_rpc_table_at(node->rpc, i);
+    /* As Bitcoin Core: grouped by category, each sorted by name. */
+    n = sato_rpc_table_count(node->rpc);
+    sorted = sato_calloc(n + 1, sizeof(*sorted));
+    for (i = 0; i < n; i++) {
+        sorted[i] = sato_rpc_table_at(node->rpc, i);
+        len += strlen(sorted[i]->help) + strlen(sorted[i]->category) + 16;
+    }
+    qsort(sorted, n, sizeof(*sorted), by_category_then_name);
+    text = sato_calloc(1, len + 1);
+    for (i = 0; i < n; i++) {
+        const sato_rpc_method_t *m = sorted[i];
         const char *nl = strchr(m->help, '\n');
-        size_t n = nl ? (size_t)(nl - m->help) : strlen(m->help);
+        size_t first_line = nl ? (size_t)(nl - m->help) : strlen(m->help);
         if (last == NULL || strcmp(last, m->category) != 0) {
             size_t at = strlen(text);
             sprintf(text + at, "%s== %c%s ==\n", last ? "\n" : "", m->category[0] - 32, m->category + 1);
             last = m->category;
         }
-        strncat(text, m->help, n);
+        strncat(text, m->help, first_line);
         strcat(text, "\n");
     }
+    free(sorted);
     len = strlen(text);
     if (len > 0) text[len - 1] = '\0';
     out = json_string(text);
@@ -119,14 +133,14 @@ static const char *const args_none[] = {NULL};
 static const sato_rpc_method_t control_methods[] = {
     {"control", "getmemoryinfo", rpc_getmemoryinfo, args_memory,
      "getmemoryinfo ( \"mode\" )\nReturns an object with information about memory usage.\n"
-     "mode \"stats\" (default) gives the locked-memory pool; \"mallocinfo\" gives glibc's malloc_info XML."},
+     "mode \"stats\" (default) gives the locked-memory pool; \"mallocinfo\" gives glibc's malloc_info XML.", 0},
     {"control", "help", rpc_help, args_help,
-     "help ( \"command\" )\nList all commands, or get help for a specified command."},
+     "help ( \"command\" )\nList all commands, or get help for a specified command.", 0},
     {"control", "logging", rpc_logging, args_logging,
      "logging ( [\"include_category\",...] [\"exclude_category\",...] )\n"
-     "Gets and sets the logging configuration; returns an object of category -> active."},
-    {"control", "stop", rpc_stop, args_none, "stop\nRequest a graceful shutdown of Sato."},
-    {"control", "uptime", rpc_uptime, args_none, "uptime\nReturns the total uptime of the server in seconds."},
+     "Gets and sets the logging configuration; returns an object of category -> active.", 0},
+    {"control", "stop", rpc_stop, args_none, "stop\nRequest a graceful shutdown of Sato.", 0},
+    {"control", "uptime", rpc_uptime, args_none, "uptime\nReturns the total uptime of the server in seconds.", 0},
 };
 
 void sato_node_register_control(sato_rpc_table_t *t) {

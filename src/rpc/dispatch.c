@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sato/json_out.h"
 #include "sato/mem.h"
 #include "sato/rpc.h"
 
@@ -108,6 +109,18 @@ int sato_rpc_param_bool(sato_rpc_request_t *req, size_t i, int def, int *out) {
     return 1;
 }
 
+int sato_rpc_param_str_required(sato_rpc_request_t *req, size_t i, const char **out) {
+    json_t *v = json_array_get(req->params, i);
+    *out = NULL;
+    if (!json_is_string(v)) {
+        sato_rpc_error(req, SATO_RPC_TYPE_ERROR, "JSON value of type %s is not of expected type string",
+                       v ? type_name(v) : "null");
+        return 0;
+    }
+    *out = json_string_value(v);
+    return 1;
+}
+
 int sato_rpc_param_str(sato_rpc_request_t *req, size_t i, const char *def, const char **out) {
     json_t *v = sato_rpc_param(req, i);
     *out = def;
@@ -169,7 +182,8 @@ static int legacy_status(int code) {
     return 500;
 }
 
-json_t *sato_rpc_execute(const sato_rpc_table_t *t, void *node, const json_t *request, int *http_status) {
+json_t *sato_rpc_execute(const sato_rpc_table_t *t, const sato_rpc_context_t *ctx, const json_t *request,
+                         int *http_status) {
     sato_rpc_request_t req;
     const sato_rpc_method_t *m;
     const json_t *id = NULL, *method, *params, *version;
@@ -177,7 +191,8 @@ json_t *sato_rpc_execute(const sato_rpc_table_t *t, void *node, const json_t *re
     int v2 = 0;
 
     memset(&req, 0, sizeof(req));
-    req.node = node;
+    req.ctx = ctx;
+    req.node = ctx ? ctx->node : NULL;
     *http_status = 200;
     if (!json_is_object(request)) {
         sato_rpc_error(&req, SATO_RPC_INVALID_REQUEST, "Invalid Request object");
@@ -219,6 +234,15 @@ json_t *sato_rpc_execute(const sato_rpc_table_t *t, void *node, const json_t *re
     } else {
         req.params = json_array();
     }
+    {
+        size_t nargs = 0, n = json_array_size(req.params);
+        while (m->arg_names && m->arg_names[nargs]) nargs++;
+        if (n < m->nrequired || n > nargs) {
+            json_decref(req.params);
+            sato_rpc_error(&req, SATO_RPC_MISC_ERROR, "%s", m->help);
+            goto fail;
+        }
+    }
     result = m->handler(&req);
     json_decref(req.params);
     if (result == NULL) {
@@ -240,7 +264,7 @@ fail:
     return reply(v2, NULL, error_object(req.err_code, req.err_msg), id);
 }
 
-char *sato_rpc_execute_body(const sato_rpc_table_t *t, void *node, const char *body, size_t len,
+char *sato_rpc_execute_body(const sato_rpc_table_t *t, const sato_rpc_context_t *ctx, const char *body, size_t len,
                             int *http_status) {
     json_error_t jerr;
     json_t *request = json_loadb(body, len, JSON_DECODE_ANY, &jerr), *out = NULL;
@@ -257,17 +281,17 @@ char *sato_rpc_execute_body(const sato_rpc_table_t *t, void *node, const char *b
         int status;
         out = json_array();
         json_array_foreach(request, i, item) {
-            json_t *r = sato_rpc_execute(t, node, item, &status);
+            json_t *r = sato_rpc_execute(t, ctx, item, &status);
             if (r != NULL) json_array_append_new(out, r);
         }
         *http_status = 200;
         json_decref(request);
     } else {
-        out = sato_rpc_execute(t, node, request, http_status);
+        out = sato_rpc_execute(t, ctx, request, http_status);
         json_decref(request);
         if (out == NULL) return NULL;
     }
-    text = json_dumps(out, JSON_COMPACT | JSON_ENCODE_ANY);
+    text = sato_json_dumps(out);
     json_decref(out);
     return text;
 }

@@ -169,7 +169,7 @@ static void execute(sato_httpd_t *h, job_t *j) {
         j->status = 401;
         return;
     }
-    j->reply = sato_rpc_execute_body(h->cfg.table, h->cfg.node, j->body, j->len, &j->status);
+    j->reply = sato_rpc_execute_body(h->cfg.table, h->cfg.ctx, j->body, j->len, &j->status);
 }
 
 static void *worker(void *arg) {

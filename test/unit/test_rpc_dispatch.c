@@ -20,8 +20,9 @@ static json_t *fail(sato_rpc_request_t *req) {
 
 static const char *const echo_args[] = {"a", "b", "c", NULL};
 static const sato_rpc_method_t methods[] = {
-    {"test", "echo", echo, echo_args, "echo"},
-    {"test", "fail", fail, echo_args, "fail"},
+    {"test", "echo", echo, echo_args, "echo", 0},
+    {"test", "fail", fail, echo_args, "fail", 0},
+    {"test", "needs2", echo, echo_args, "needs2 a b ( c )\nEchoes.", 2},
 };
 
 static json_t *run(const sato_rpc_table_t *t, const char *body, int *status) {
@@ -39,7 +40,7 @@ static void test_dispatch(void) {
     sato_rpc_table_t *t = sato_rpc_table_create();
     json_t *r;
     int status;
-    sato_rpc_table_add(t, methods, 2);
+    sato_rpc_table_add(t, methods, 3);
 
     r = run(t, "{\"method\":\"echo\",\"params\":[1,2],\"id\":3}", &status);
     CHECK(status == 200 && json_array_size(json_object_get(r, "result")) == 2);
@@ -77,6 +78,24 @@ static void test_dispatch(void) {
 
     r = run(t, "{\"id\":1}", &status);
     CHECK(err_code(r) == SATO_RPC_INVALID_REQUEST);
+    json_decref(r);
+
+    /* Too few or too many arguments: the help text, RPC_MISC_ERROR. */
+    r = run(t, "{\"method\":\"needs2\",\"params\":[1],\"id\":1}", &status);
+    CHECK(err_code(r) == SATO_RPC_MISC_ERROR &&
+          strcmp(json_string_value(json_object_get(json_object_get(r, "error"), "message")),
+                 "needs2 a b ( c )\nEchoes.") == 0);
+    json_decref(r);
+    r = run(t, "{\"method\":\"needs2\",\"params\":[1,2,3,4],\"id\":1}", &status);
+    CHECK(err_code(r) == SATO_RPC_MISC_ERROR);
+    json_decref(r);
+    r = run(t, "{\"method\":\"needs2\",\"params\":{\"b\":1},\"id\":1}", &status);
+    /* b alone fills two positions (a is null): the handler's own type
+     * checks answer for a, as in Core. */
+    CHECK(json_is_null(json_array_get(json_object_get(r, "result"), 0)));
+    json_decref(r);
+    r = run(t, "{\"method\":\"needs2\",\"params\":[1,2],\"id\":1}", &status);
+    CHECK(json_array_size(json_object_get(r, "result")) == 2);
     json_decref(r);
 
     r = run(t, "nonsense", &status);

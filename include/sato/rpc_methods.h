@@ -1,0 +1,21 @@
+#ifndef SATO_RPC_METHODS_H
+#define SATO_RPC_METHODS_H
+
+#include <jansson.h>
+
+#include "sato/address.h"
+#include "sato/rpc.h"
+
+/* Method groups of the rpc layer; each registers its table. */
+void sato_rpc_register_rawtransaction(sato_rpc_table_t *t);
+void sato_rpc_register_util(sato_rpc_table_t *t);
+
+/* decodescript's result for a script (exposed for tests). */
+json_t *sato_rpc_decodescript_json(const sato_chain_addr_t *chain, const unsigned char *script,
+                                   size_t len);
+
+/* Core's DecodeHexTx: extended and legacy serialization tried as the
+ * flags allow, preferring the one whose scripts look sane. */
+int sato_rpc_decode_hex_tx(sato_tx_t *tx, const char *hex, int try_no_witness, int try_witness);
+
+#endif
