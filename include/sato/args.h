@@ -41,6 +41,9 @@ void sato_args_destroy(sato_args_t *args);
  * stored there (argc if none), otherwise such an argument is an error. */
 int sato_args_parse_cmdline(sato_args_t *args, int argc, char **argv, int *positional,
                             char *err, size_t errlen);
+/* Unknown names in a config file are skipped instead of refused: for
+ * sato-cli, which shares the node's file (as bitcoin-cli does). */
+void sato_args_ignore_unknown_config(sato_args_t *args);
 /* Reads a config file. A missing file is fine unless required. */
 int sato_args_read_config(sato_args_t *args, const char *path, int required,
                           char *err, size_t errlen);

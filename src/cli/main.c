@@ -38,19 +38,6 @@ static const sato_arg_def_t cli_options[] = {
     {"stdin", SATO_ARG_BOOL, 0, "  Read extra arguments from standard input, one per line"},
     {"stdinrpcpass", SATO_ARG_BOOL, 0, "  Read the RPC password from standard input's first line"},
     {"getinfo", SATO_ARG_BOOL, 0, "  Print a summary of the node's state"},
-    {"rpcbind", SATO_ARG_LIST, SATO_ARG_NETWORK_ONLY, ""},
-    {"rpcallowip", SATO_ARG_LIST, 0, ""},
-    {"rpcauth", SATO_ARG_LIST, 0, ""},
-    {"rpcthreads", SATO_ARG_INT, 0, ""},
-    {"rpcworkqueue", SATO_ARG_INT, 0, ""},
-    {"rpcservertimeout", SATO_ARG_INT, 0, ""},
-    {"server", SATO_ARG_BOOL, 0, ""},
-    {"daemon", SATO_ARG_BOOL, 0, ""},
-    {"debug", SATO_ARG_LIST, 0, ""},
-    {"debugexclude", SATO_ARG_LIST, 0, ""},
-    {"printtoconsole", SATO_ARG_BOOL, 0, ""},
-    {"debuglogfile", SATO_ARG_STRING, 0, ""},
-    {"pid", SATO_ARG_STRING, 0, ""},
     {"help", SATO_ARG_BOOL, SATO_ARG_COMMANDLINE_ONLY, "  This help"},
     {"version", SATO_ARG_BOOL, SATO_ARG_COMMANDLINE_ONLY, "  Print the version and exit"},
 };
@@ -270,10 +257,11 @@ int main(int argc, char **argv) {
                "       sato-cli [options] -named <command> [name=value]...\n"
                "       sato-cli [options] help    List commands\n\nOptions:\n", SATO_VERSION);
         for (ci = 0; ci < sizeof(cli_options) / sizeof(cli_options[0]); ci++)
-            if (cli_options[ci].help[0]) printf("  -%s%s\n", cli_options[ci].name, cli_options[ci].help);
+            printf("  -%s%s\n", cli_options[ci].name, cli_options[ci].help);
         rc = sato_args_get_bool(args, "help", 0) ? 0 : 1;
         goto out;
     }
+    sato_args_ignore_unknown_config(args); /* the node's options live there too */
     datadir = sato_args_is_set(args, "datadir") ? sato_strdup(sato_args_get(args, "datadir"))
                                                 : path_join(home ? home : ".", ".sato");
     conf = path_join(datadir, sato_args_get_str(args, "conf", "sato.conf"));

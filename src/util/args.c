@@ -23,6 +23,7 @@ struct sato_args {
     setting_t *settings;
     size_t nsettings, cap;
     const char **list; /* scratch for sato_args_get_list */
+    int ignore_unknown_config;
     char chain[16];
 };
 
@@ -33,6 +34,10 @@ static int is_chain(const char *s, size_t n) {
     for (i = 0; i < sizeof(chain_names) / sizeof(chain_names[0]); i++)
         if (strlen(chain_names[i]) == n && strncmp(chain_names[i], s, n) == 0) return 1;
     return 0;
+}
+
+void sato_args_ignore_unknown_config(sato_args_t *a) {
+    a->ignore_unknown_config = 1;
 }
 
 sato_args_t *sato_args_create(const sato_arg_def_t *defs, size_t ndefs) {
@@ -116,6 +121,10 @@ static int add_setting(sato_args_t *a, const char *text, const char *section, in
     if (def == NULL && namelen > 2 && strncmp(name, "no", 2) == 0) {
         def = find_def(a, name + 2, namelen - 2);
         if (def != NULL) negated = 1;
+    }
+    if (def == NULL && source == SRC_CONFIG && a->ignore_unknown_config) {
+        free(sect);
+        return 1;
     }
     if (def == NULL) {
         snprintf(err, errlen, "Invalid parameter -%.*s%s", (int)namelen, name,

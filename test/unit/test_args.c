@@ -113,6 +113,23 @@ static void test_config(void) {
             if (path) unlink(path);
         }
     }
+    /* sato-cli reads the node's file: unknown names are skipped there, but
+     * a known name with a bad value is still refused. */
+    path = write_conf("txindex=1\n[regtest]\nnosuch=2\nrpcport=7\n");
+    a = sato_args_create(defs, NDEFS);
+    sato_args_ignore_unknown_config(a);
+    CHECK(path && sato_args_read_config(a, path, 1, err, sizeof(err)));
+    CHECK(sato_args_parse_cmdline(a, 2, (char **)argv, NULL, err, sizeof(err)) &&
+          sato_args_select_chain(a, err, sizeof(err)) && sato_args_get_int(a, "rpcport", 0) == 7);
+    sato_args_destroy(a);
+    if (path) unlink(path);
+    path = write_conf("rpcport=x\n");
+    a = sato_args_create(defs, NDEFS);
+    sato_args_ignore_unknown_config(a);
+    CHECK(path && !sato_args_read_config(a, path, 1, err, sizeof(err)));
+    sato_args_destroy(a);
+    if (path) unlink(path);
+
     a = sato_args_create(defs, NDEFS);
     CHECK(sato_args_read_config(a, "/nonexistent/sato.conf", 0, err, sizeof(err)));
     CHECK(!sato_args_read_config(a, "/nonexistent/sato.conf", 1, err, sizeof(err)));
