@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+static inline int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
     (void)st;
     (void)flag;
     (void)ftw;
@@ -21,12 +21,12 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 }
 
 /* Removes a directory tree (scratch data of a test). */
-static void rm_tree(const char *dir) {
+static inline void rm_tree(const char *dir) {
     nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Creates a fresh scratch directory under $TMPDIR (or /tmp) into out. */
-static void make_tmpdir(char *out, size_t n, const char *tag) {
+static inline void make_tmpdir(char *out, size_t n, const char *tag) {
     const char *base = getenv("TMPDIR");
     if (base == NULL || *base == '\0') base = "/tmp";
     snprintf(out, n, "%s/sato-%s-XXXXXX", base, tag);
@@ -37,7 +37,7 @@ static void make_tmpdir(char *out, size_t n, const char *tag) {
 }
 
 /* xorshift64*: reproducible pseudo-random data from a seed. */
-static uint64_t rng_next(uint64_t *s) {
+static inline uint64_t rng_next(uint64_t *s) {
     uint64_t x = *s;
     x ^= x >> 12;
     x ^= x << 25;
@@ -48,7 +48,7 @@ static uint64_t rng_next(uint64_t *s) {
 
 /* Fills p with bytes derived from (seed, i), so any record can be
  * regenerated for comparison without keeping it. */
-static void fill_data(unsigned char *p, size_t n, uint64_t seed, uint64_t i) {
+static inline void fill_data(unsigned char *p, size_t n, uint64_t seed, uint64_t i) {
     uint64_t s = (seed ^ (i * 0x9E3779B97F4A7C15ULL)) | 1;
     size_t k;
     for (k = 0; k < n; k++) p[k] = (unsigned char)(rng_next(&s) >> 56);
