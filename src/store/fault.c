@@ -67,8 +67,9 @@ int sato_fault_point(const char *site) {
     if (!loaded) load_locked();
     if (exit_site[0] && strcmp(exit_site, site) == 0 && ++exit_seen == exit_n) {
         /* Like kill -9: no atexit handlers, no stdio flush, no unwinding. */
-        static const char msg[] = "fault: FI_EXIT_AT reached\n";
-        ssize_t w = write(2, msg, sizeof(msg) - 1);
+        char msg[128];
+        int n = snprintf(msg, sizeof(msg), "fault: FI_EXIT_AT=%s:%lu reached\n", site, exit_n);
+        ssize_t w = write(2, msg, n > 0 && (size_t)n < sizeof(msg) ? (size_t)n : 0);
         (void)w;
         _exit(137);
     }
