@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fsutil.h"
 #include "sato/blockfile.h"
 #include "sato/fault.h"
 #include "sato/mem.h"
@@ -51,18 +52,6 @@ static void series_init(series_t *s, const char *prefix, uint32_t chunk, int und
 
 static void file_path(char *out, size_t n, const char *dir, const char *prefix, uint32_t file) {
     snprintf(out, n, "%s/%s%05u.dat", dir, prefix, (unsigned)file);
-}
-
-/* A new or removed directory entry is durable only once the directory
- * itself is synced; without it a power loss could lose a whole file whose
- * contents were fdatasync'ed. */
-static sato_err_t sync_dir(const char *dir) {
-    sato_err_t err = SATO_OK;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return store_fail(store_errno(errno), "%s: open: %s", dir, strerror(errno));
-    if (fsync(fd) != 0) err = store_fail(store_errno(errno), "%s: fsync: %s", dir, strerror(errno));
-    close(fd);
-    return err;
 }
 
 /* pwrite all of data at off, honouring FI_ENOSPC_AFTER (a write crossing
@@ -128,7 +117,7 @@ static sato_err_t series_open(sato_blockstore_t *bs, series_t *s, int fresh) {
     s->alloc = (uint64_t)st.st_size;
     s->dirty = 0;
     if (fresh) {
-        sato_err_t err = sync_dir(bs->dir);
+        sato_err_t err = store_sync_dir(bs->dir);
         if (err != SATO_OK) return err;
     }
     return SATO_OK;
@@ -254,11 +243,10 @@ static void undo_checksum(unsigned char out[32], const unsigned char hash[32],
 sato_err_t sato_blockstore_open(sato_blockstore_t **out, const char *dir,
                                 const sato_blockstore_opts_t *opts) {
     sato_blockstore_t *bs;
+    sato_err_t err;
     *out = NULL;
     store_clear_detail();
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        return store_fail(store_errno(errno), "%s: mkdir: %s", dir, strerror(errno));
-    }
+    if ((err = store_mkdir(dir)) != SATO_OK) return err;
     bs = sato_calloc(1, sizeof(*bs));
     bs->dir = sato_strdup(dir);
     memcpy(bs->magic, opts->magic, 4);
@@ -319,7 +307,7 @@ static sato_err_t series_truncate(sato_blockstore_t *bs, series_t *s, sato_filep
     if (s->fd >= 0) close(s->fd);
     s->fd = -1;
     if ((err = remove_later_files(bs, s->prefix, end.file, &removed)) != SATO_OK) return err;
-    if (removed && (err = sync_dir(bs->dir)) != SATO_OK) return err;
+    if (removed && (err = store_sync_dir(bs->dir)) != SATO_OK) return err;
     file_path(path, sizeof(path), bs->dir, s->prefix, end.file);
     s->file = end.file;
     s->size = end.offset;
@@ -336,7 +324,7 @@ static sato_err_t series_truncate(sato_blockstore_t *bs, series_t *s, sato_filep
         }
         s->alloc = s->size;
     }
-    if (end.offset == 0 && (err = sync_dir(bs->dir)) != SATO_OK) return err;
+    if (end.offset == 0 && (err = store_sync_dir(bs->dir)) != SATO_OK) return err;
     return SATO_OK;
 }
 

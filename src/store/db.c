@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fsutil.h"
 #include "sato/db.h"
 #include "sato/fault.h"
 #include "sato/mem.h"
@@ -42,6 +43,7 @@ struct sato_db_iter {
     MDB_cursor *cur;
     unsigned gen;     /* txn->gen the cursor belongs to */
     int valid;        /* positioned on a key */
+    int sought;       /* seek was called: next is meaningful */
     int ahead;        /* after a replay the cursor already sits past key */
     sato_buf_t key;   /* copy of the current key, to find it again */
     MDB_val k, v;
@@ -102,9 +104,7 @@ sato_err_t sato_db_open(sato_db_t **out, const char *dir, const char *const *tab
     if (n_tables == 0 || n_tables > 1000) return store_fail(SATO_EINVAL, "lmdb: bad table count");
     if (page <= 0) page = 4096;
     initial = (initial + (size_t)page - 1) / (size_t)page * (size_t)page;
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        return store_fail(store_errno(errno), "%s: mkdir: %s", dir, strerror(errno));
-    }
+    if ((err = store_mkdir(dir)) != SATO_OK) return err;
     db = sato_calloc(1, sizeof(*db));
     db->n_tables = n_tables;
     db->dbi = sato_calloc(n_tables, sizeof(*db->dbi));
@@ -303,7 +303,10 @@ static int replay(sato_db_txn_t *t) {
 /* Handles MDB_MAP_FULL from the last write or the commit: the LMDB
  * transaction is gone (or must go), so end it, grow the map with nothing
  * open, begin again and replay the log. Loops until the log fits or the
- * map reaches its limit. `commit` also commits at the end. */
+ * map reaches its limit. `commit` also commits at the end. If another
+ * thread committed a write in the gap, the replay lands on top of it, as
+ * if this transaction had begun later; a node has one writer, so this is
+ * only a note. */
 static sato_err_t grow_and_replay(sato_db_txn_t *t, int commit) {
     sato_db_t *db = t->db;
     for (;;) {
@@ -518,6 +521,7 @@ sato_err_t sato_db_iter_seek(sato_db_iter_t *it, const unsigned char *key, size_
     if (key_len > SATO_DB_MAX_KEY) return store_fail(SATO_EINVAL, "lmdb: key too long");
     if ((err = iter_renew(it)) != SATO_OK) return err;
     it->ahead = 0;
+    it->sought = 1;
     if (key_len == 0) return iter_land(it, mdb_cursor_get(it->cur, &it->k, &it->v, MDB_FIRST));
     it->k.mv_data = (void *)key;
     it->k.mv_size = key_len;
@@ -526,10 +530,10 @@ sato_err_t sato_db_iter_seek(sato_db_iter_t *it, const unsigned char *key, size_
 
 sato_err_t sato_db_iter_next(sato_db_iter_t *it) {
     sato_err_t err;
-    int was_valid = it->valid;
     store_clear_detail();
+    if (!it->sought) return store_fail(SATO_EINVAL, "lmdb: next before seek");
     if ((err = iter_renew(it)) != SATO_OK) return err;
-    if (!it->valid) return was_valid ? SATO_ENOTFOUND : store_fail(SATO_EINVAL, "lmdb: next before seek");
+    if (!it->valid) return SATO_ENOTFOUND;
     if (it->ahead) {
         it->ahead = 0;
         return SATO_OK;

@@ -137,6 +137,7 @@ static void test_basic(void) {
     CHECK(sato_db_iter_seek(it, k, 8) == SATO_ENOTFOUND);
     sato_db_iter_key(it, &kp, &kl);
     CHECK(kp == NULL && kl == 0);
+    CHECK(sato_db_iter_next(it) == SATO_ENOTFOUND);
     sato_db_iter_destroy(it);
     sato_db_iter_destroy(NULL);
     /* An empty table. */
