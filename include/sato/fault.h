@@ -10,7 +10,8 @@
  *
  *   FI_EXIT_AT=<site>:<n>   _exit(137) the n-th time (from 1) <site> is
  *                           reached, like a kill -9 at that point
- *   FI_EIO_ON=<site>[,...]  the operation at <site> fails with EIO
+ *   FI_EIO_ON=<site>[,...]  the operation at <site> fails with EIO (except
+ *                           at the exit-only sites marked below)
  *   FI_ENOSPC_AFTER=<bytes> block/undo file writes and LMDB puts fail with
  *                           ENOSPC once that many bytes were written (a
  *                           write that crosses the limit is cut short, so
@@ -21,12 +22,15 @@
  *   blk.write, rev.write     a record is about to be written
  *   blk.torn, rev.torn       half a record is written (exit only)
  *   blk.appended, rev.appended  a record is written, not yet synced
+ *                            (exit only)
  *   blk.fsync, rev.fsync     a file is about to be fdatasync'ed
  *   store.flushed            blk and rev files are durable; the LMDB
- *                            commit that points at them comes next
+ *                            commit that points at them comes next (exit
+ *                            only)
  *   db.put, db.del           an LMDB write inside a transaction
  *   db.commit                about to call mdb_txn_commit
- *   db.committed             the LMDB commit returned successfully
+ *   db.committed             the LMDB commit returned successfully (exit
+ *                            only)
  * Layers above may add their own sites with sato_fault_point. */
 
 #include <stddef.h>

@@ -210,9 +210,7 @@ static sato_err_t series_append(sato_blockstore_t *bs, series_t *s, sato_filepos
     if ((err = write_at(path, s->fd, off, hdr, sizeof(hdr))) != SATO_OK) return err;
     off += sizeof(hdr);
     if ((err = write_at(path, s->fd, off, data, half)) != SATO_OK) return err;
-    if ((e = sato_fault_point(s->site_torn)) != 0) {
-        return store_fail(store_errno(e), "%s: write: %s", path, strerror(e));
-    }
+    sato_fault_point(s->site_torn); /* exit-only site: a torn record */
     if ((err = write_at(path, s->fd, off + half, data + half, len - half)) != SATO_OK) return err;
     if (checksum != NULL &&
         (err = write_at(path, s->fd, off + len, checksum, SATO_BLOCKFILE_CHECKSUM)) != SATO_OK) {
@@ -222,9 +220,7 @@ static sato_err_t series_append(sato_blockstore_t *bs, series_t *s, sato_filepos
     pos->offset = (uint32_t)off;
     s->size = (uint32_t)(s->size + need);
     if (s->size > s->alloc) s->alloc = s->size;
-    if ((e = sato_fault_point(s->site_appended)) != 0) {
-        return store_fail(store_errno(e), "%s: write: %s", path, strerror(e));
-    }
+    sato_fault_point(s->site_appended); /* exit-only: written, not synced */
     return SATO_OK;
 }
 
@@ -353,13 +349,10 @@ sato_err_t sato_blockstore_append_undo(sato_blockstore_t *bs, sato_filepos_t *po
 
 sato_err_t sato_blockstore_flush(sato_blockstore_t *bs) {
     sato_err_t err;
-    int e;
     store_clear_detail();
     if ((err = series_sync(bs, &bs->blk)) != SATO_OK) return err;
     if ((err = series_sync(bs, &bs->rev)) != SATO_OK) return err;
-    if ((e = sato_fault_point("store.flushed")) != 0) {
-        return store_fail(store_errno(e), "block store: flush: %s", strerror(e));
-    }
+    sato_fault_point("store.flushed"); /* exit-only: durable, not committed */
     return SATO_OK;
 }
 

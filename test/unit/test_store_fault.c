@@ -78,10 +78,15 @@ static void test_block_faults(void) {
     CHECK(q.offset == before.blk.offset + 8);
 
     /* EIO on fdatasync: the flush fails; nothing may be committed. */
+    set_faults(NULL, "blk.fsync", NULL);
+    CHECK(sato_blockstore_flush(bs) == SATO_EIO);
     set_faults(NULL, "rev.fsync", NULL);
-    CHECK(sato_blockstore_flush(bs) == SATO_EIO);
-    set_faults(NULL, "store.flushed", NULL);
-    CHECK(sato_blockstore_flush(bs) == SATO_EIO);
+    CHECK(sato_blockstore_flush(bs) == SATO_EIO); /* blk still dirty: synced now */
+    set_faults(NULL, "blk.fsync", NULL);
+    CHECK(sato_blockstore_flush(bs) == SATO_OK); /* blk clean: only rev synced */
+    set_faults(NULL, "store.flushed,blk.appended", NULL); /* exit-only sites */
+    CHECK(sato_blockstore_append_block(bs, &q, data, 10) == SATO_OK);
+    CHECK(sato_blockstore_flush(bs) == SATO_OK);
     set_faults(NULL, NULL, NULL);
     CHECK(sato_blockstore_flush(bs) == SATO_OK);
 
