@@ -34,6 +34,12 @@ struct sato_blockstore {
     unsigned char magic[4];
     uint32_t max_file_size;
     int ready; /* sato_blockstore_truncate succeeded: appends allowed */
+    /* An fdatasync failed. On Linux the kernel may then have dropped the
+     * dirty pages and marked them clean, so a retry could "succeed"
+     * without the data on disk (PostgreSQL's fsyncgate). Every later
+     * append and flush fails until the store is reopened and truncated
+     * to what the database recorded. */
+    int sync_failed;
     series_t blk, rev;
 };
 
@@ -130,7 +136,10 @@ static sato_err_t series_sync(sato_blockstore_t *bs, series_t *s) {
     file_path(path, sizeof(path), bs->dir, s->prefix, s->file);
     e = sato_fault_point(s->site_fsync);
     if (e == 0 && fdatasync(s->fd) != 0) e = errno;
-    if (e != 0) return store_fail(store_errno(e), "%s: fdatasync: %s", path, strerror(e));
+    if (e != 0) {
+        bs->sync_failed = 1;
+        return store_fail(store_errno(e), "%s: fdatasync: %s", path, strerror(e));
+    }
     s->dirty = 0;
     return SATO_OK;
 }
@@ -189,6 +198,7 @@ static sato_err_t series_append(sato_blockstore_t *bs, series_t *s, sato_filepos
     memset(pos, 0, sizeof(*pos));
     store_clear_detail();
     if (!bs->ready) return store_fail(SATO_EINVAL, "block store: append before truncate");
+    if (bs->sync_failed) return store_fail(SATO_EIO, "block store: an earlier fdatasync failed");
     if (len > UINT32_MAX || need > UINT32_MAX) {
         return store_fail(SATO_EINVAL, "block store: record of %zu bytes too large", len);
     }
@@ -328,6 +338,7 @@ sato_err_t sato_blockstore_truncate(sato_blockstore_t *bs, const sato_blockstore
     sato_err_t err;
     store_clear_detail();
     bs->ready = 0;
+    bs->sync_failed = 0;
     if ((err = series_truncate(bs, &bs->blk, ends->blk)) != SATO_OK) return err;
     if ((err = series_truncate(bs, &bs->rev, ends->rev)) != SATO_OK) return err;
     bs->ready = 1;
@@ -350,6 +361,7 @@ sato_err_t sato_blockstore_append_undo(sato_blockstore_t *bs, sato_filepos_t *po
 sato_err_t sato_blockstore_flush(sato_blockstore_t *bs) {
     sato_err_t err;
     store_clear_detail();
+    if (bs->sync_failed) return store_fail(SATO_EIO, "block store: an earlier fdatasync failed");
     if ((err = series_sync(bs, &bs->blk)) != SATO_OK) return err;
     if ((err = series_sync(bs, &bs->rev)) != SATO_OK) return err;
     sato_fault_point("store.flushed"); /* exit-only: durable, not committed */

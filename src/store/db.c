@@ -21,7 +21,10 @@ struct sato_db {
     MDB_env *env;
     MDB_dbi *dbi;
     size_t n_tables;
-    size_t mapsize, max_mapsize;
+    /* Atomic so sato_db_mapsize needs no lock (a thread holding a
+     * transaction must never take map_lock again). */
+    _Atomic size_t mapsize;
+    size_t max_mapsize;
     /* Held shared by every open transaction and exclusively while the map
      * is resized, which LMDB allows only with no transaction open.
      * Writer-preferring, so a stream of readers cannot starve growth. */
@@ -174,11 +177,7 @@ void sato_db_destroy(sato_db_t *db) {
 }
 
 size_t sato_db_mapsize(sato_db_t *db) {
-    size_t n;
-    pthread_rwlock_rdlock(&db->map_lock);
-    n = db->mapsize;
-    pthread_rwlock_unlock(&db->map_lock);
-    return n;
+    return db->mapsize;
 }
 
 sato_err_t sato_db_reader_check(sato_db_t *db, int *dead) {
