@@ -56,8 +56,20 @@ struct sato_db_iter {
  * value]. */
 enum { LOG_PUT = 1, LOG_DEL = 2 };
 
-/* One transaction per thread: a nested one would deadlock map growth. */
-static _Thread_local int txns_held;
+/* The environments in which this thread holds a transaction: one per
+ * environment at a time, as a nested one would deadlock map growth (and
+ * a second read lock behind a waiting grower). Transactions in different
+ * environments may overlap. */
+#define MAX_HELD 8
+static _Thread_local const sato_db_t *held[MAX_HELD];
+
+static int held_find(const sato_db_t *db) {
+    int i;
+    for (i = 0; i < MAX_HELD; i++) {
+        if (held[i] == db) return i;
+    }
+    return -1;
+}
 
 static sato_err_t map_rc(int rc, const char *what) {
     sato_err_t err;
@@ -213,13 +225,14 @@ static sato_err_t grow_map(sato_db_t *db, size_t seen, int adopt) {
     return err;
 }
 
+/* Only called when held_find(db) < 0 and a free slot exists. */
 static void lock_shared(sato_db_t *db) {
     pthread_rwlock_rdlock(&db->map_lock);
-    txns_held++;
+    held[held_find(NULL)] = db;
 }
 
 static void unlock_shared(sato_db_t *db) {
-    txns_held--;
+    held[held_find(db)] = NULL;
     pthread_rwlock_unlock(&db->map_lock);
 }
 
@@ -228,8 +241,11 @@ static sato_err_t begin(sato_db_t *db, sato_db_txn_t **out, int write) {
     int rc;
     *out = NULL;
     store_clear_detail();
-    if (txns_held > 0) {
+    if (held_find(db) >= 0) {
         return store_fail(SATO_EINVAL, "lmdb: this thread already holds a transaction");
+    }
+    if (held_find(NULL) < 0) {
+        return store_fail(SATO_EINVAL, "lmdb: this thread holds too many transactions");
     }
     for (;;) {
         size_t seen;
@@ -316,11 +332,6 @@ static sato_err_t grow_and_replay(sato_db_txn_t *t, int commit) {
         t->txn = NULL;
         t->gen++;
         unlock_shared(db);
-        if (txns_held > 0) {
-            lock_shared(db);
-            return store_fail(SATO_EFULL, "lmdb: cannot grow the map while this thread holds "
-                                          "another transaction");
-        }
         err = grow_map(db, seen, 0);
         lock_shared(db);
         if (err != SATO_OK) return err;
