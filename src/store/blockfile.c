@@ -219,7 +219,9 @@ static int parse_name(const char *name, const char *prefix, uint32_t *file) {
     size_t pl = strlen(prefix), i = pl;
     uint64_t v = 0;
     if (strncmp(name, prefix, pl) != 0) return 0;
-    while (name[i] >= '0' && name[i] <= '9' && v <= UINT32_MAX) v = v * 10 + (uint64_t)(name[i++] - '0');
+    while (name[i] >= '0' && name[i] <= '9' && v <= UINT32_MAX) {
+        v = v * 10 + (uint64_t)(name[i++] - '0');
+    }
     if (i - pl < 5 || v > UINT32_MAX || strcmp(name + i, ".dat") != 0) return 0;
     *file = (uint32_t)v;
     return 1;

@@ -68,7 +68,8 @@ static sato_err_t read_record(const sato_blockstore_t *bs, const char *prefix, s
         err = store_fail(SATO_ECORRUPT, "%s: offset %u outside the file", path, (unsigned)pos.offset);
         goto out;
     }
-    if ((err = blockfile_read_at(path, fd, pos.offset - SATO_BLOCKFILE_HEADER, hdr, sizeof(hdr))) != SATO_OK) goto out;
+    err = blockfile_read_at(path, fd, pos.offset - SATO_BLOCKFILE_HEADER, hdr, sizeof(hdr));
+    if (err != SATO_OK) goto out;
     if (memcmp(hdr, bs->magic, 4) != 0) {
         err = store_fail(SATO_ECORRUPT, "%s: bad magic at offset %u", path, (unsigned)pos.offset);
         goto out;
@@ -84,7 +85,8 @@ static sato_err_t read_record(const sato_blockstore_t *bs, const char *prefix, s
     sato_buf_reserve(out, len);
     if ((err = blockfile_read_at(path, fd, pos.offset, out->data, len)) != SATO_OK) goto out;
     if (block_hash != NULL) {
-        if ((err = blockfile_read_at(path, fd, (uint64_t)pos.offset + len, got, sizeof(got))) != SATO_OK) goto out;
+        err = blockfile_read_at(path, fd, (uint64_t)pos.offset + len, got, sizeof(got));
+        if (err != SATO_OK) goto out;
         blockfile_undo_checksum(want, block_hash, out->data, len);
         if (memcmp(want, got, sizeof(got)) != 0) {
             err = store_fail(SATO_ECORRUPT, "%s: undo checksum mismatch at offset %u", path,
@@ -151,7 +153,8 @@ static sato_err_t scan_file(const sato_blockstore_t *bs, uint32_t file, int fd, 
             int rc;
             payload.len = 0;
             sato_buf_reserve(&payload, len);
-            if ((err = blockfile_read_at(path, fd, off + SATO_BLOCKFILE_HEADER, payload.data, len)) != SATO_OK) goto out;
+            err = blockfile_read_at(path, fd, off + SATO_BLOCKFILE_HEADER, payload.data, len);
+            if (err != SATO_OK) goto out;
             pos.file = file;
             pos.offset = (uint32_t)(off + SATO_BLOCKFILE_HEADER);
             rc = cb(arg, pos, payload.data, len);

@@ -72,7 +72,8 @@ static sato_err_t iter_renew(sato_db_iter_t *it) {
             return SATO_OK;
         }
         if (rc != 0) return db_map_rc(rc, "cursor");
-        it->ahead = it->k.mv_size != it->key.len || memcmp(it->k.mv_data, it->key.data, it->key.len) != 0;
+        it->ahead = it->k.mv_size != it->key.len ||
+                    memcmp(it->k.mv_data, it->key.data, it->key.len) != 0;
         return iter_land(it, 0);
     }
     return SATO_OK;
