@@ -21,4 +21,12 @@ int sato_descriptor_checksum(char out[9], const char *desc, size_t len);
 char *sato_descriptor_infer(const sato_chain_addr_t *chain, const unsigned char *script, size_t len,
                             const unsigned char *witness_script, size_t witness_script_len);
 
+/* Parses a descriptor that stands for one output script: addr(ADDRESS),
+ * raw(HEX), pk(KEY), pkh(KEY), wpkh(KEY), sh(wpkh(KEY)), rawtr(XONLY), with
+ * keys in hex (no extended keys or derivation yet). The "#checksum" suffix
+ * is optional but checked when present. Writes the script to a malloc'd
+ * *script; on failure writes Bitcoin Core's error text to err. */
+int sato_descriptor_parse_script(unsigned char **script, size_t *script_len, char *err, size_t errlen,
+                                 const sato_chain_addr_t *chain, const char *desc);
+
 #endif
