@@ -112,8 +112,10 @@ int sato_block_is_mutated(sato_block_state_t *st, const sato_block_t *b, int che
          * Root Construction", 3.1). */
         for (i = 0; i < b->txs_len; i++) {
             if (sato_tx_size(&b->txs[i], 0) == 64) {
-                return sato_validation_invalid(st, SATO_BLOCK_MUTATED, "bad-txns-size-64",
-                                               "64-byte transaction in a block without coinbase");
+                /* Core logs no reason here; this label is ours. */
+                sato_validation_invalid(st, SATO_BLOCK_MUTATED, "bad-txns-size-64",
+                                        "64-byte transaction in a block without coinbase");
+                return 1;
             }
         }
         return 0;
