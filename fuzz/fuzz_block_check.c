@@ -163,7 +163,9 @@ static void check_block(const sato_block_t *b, const uint8_t *ctx) {
     /* The quick test agrees with the full one on the merkle tree. */
     sato_validation_state_init(&st2);
     mutated = sato_block_is_mutated(&st2, b, 1);
-    if (mutated) FUZZ_ASSERT(st2.mode == SATO_VALIDATION_INVALID && st2.result == SATO_BLOCK_MUTATED);
+    if (mutated) {
+        FUZZ_ASSERT(st2.mode == SATO_VALIDATION_INVALID && st2.result == SATO_BLOCK_MUTATED);
+    }
     sato_validation_state_init(&st2);
     if (!sato_block_check_merkle_root(&st2, b)) FUZZ_ASSERT(mutated);
     if (ok) {
@@ -187,7 +189,8 @@ static void check_block(const sato_block_t *b, const uint8_t *ctx) {
     ok2 = sato_block_verify_header(&st2, &b->header, &view, now, p);
     check_state(ok2, &st2);
     if (!ok2 && st2.mode == SATO_VALIDATION_INVALID) {
-        FUZZ_ASSERT(st2.result == SATO_BLOCK_INVALID_HEADER || st2.result == SATO_BLOCK_TIME_FUTURE);
+        FUZZ_ASSERT(st2.result == SATO_BLOCK_INVALID_HEADER ||
+                    st2.result == SATO_BLOCK_TIME_FUTURE);
         FUZZ_ASSERT(sato_block_state_cacheable(&st2) == (st2.result == SATO_BLOCK_INVALID_HEADER));
     }
 

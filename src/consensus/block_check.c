@@ -204,7 +204,8 @@ int sato_block_verify(sato_block_state_t *st, const sato_block_t *b, int32_t hei
     if (height >= p->bip34_height) {
         unsigned char expect[6];
         size_t n = sato_bip34_height_script(expect, height);
-        const sato_bytes_t *sig = b->txs_len && b->txs[0].vin_len ? &b->txs[0].vin[0].script_sig : NULL;
+        const sato_bytes_t *sig = NULL;
+        if (b->txs_len && b->txs[0].vin_len) sig = &b->txs[0].vin[0].script_sig;
         if (sig == NULL || sig->len < n || memcmp(sig->data, expect, n) != 0) {
             return sato_validation_invalid(st, SATO_BLOCK_CONSENSUS, "bad-cb-height",
                                            "block height mismatch in coinbase");
