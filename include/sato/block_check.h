@@ -14,7 +14,8 @@
  *            read its coins, sato_block_connect_tx, run or queue its
  *            script checks (sato/tx_verify.h), spend and add its coins;
  *            then sato_block_connect_finish, then the queued script
- *            results (ConnectBlock).
+ *            results (ConnectBlock). The genesis block is not connected:
+ *            its coinbase is unspendable.
  *
  * A block that fails with SATO_BLOCK_MUTATED may be a valid block whose
  * transactions or witnesses were tampered with in transit: reject the
