@@ -48,6 +48,10 @@ int sato_block_check(sato_block_state_t *st, const sato_block_t *b, const sato_c
     size_t i;
     const char *reason;
     if (check_pow && !sato_block_check_header(st, &b->header, p)) return 0;
+    if (p->signet_blocks && check_pow && !sato_signet_check_block(b, p)) {
+        return sato_validation_invalid(st, SATO_BLOCK_CONSENSUS, "bad-signet-blksig",
+                                       "signet block signature validation failure");
+    }
     /* Everything that shows the bytes differ from what the header commits
      * to comes first, so that a corrupted copy never gets the header
      * marked invalid. */
