@@ -194,6 +194,17 @@ static void check_block(const sato_block_t *b, const uint8_t *ctx) {
         FUZZ_ASSERT(sato_block_state_cacheable(&st2) == (st2.result == SATO_BLOCK_INVALID_HEADER));
     }
 
+    /* Signet solutions, whatever the network: the PoW gate above lets
+     * few blocks reach them. */
+    {
+        static const unsigned char op_true[1] = {0x51};
+        sato_signet_txs_t txs;
+        if (sato_signet_txs_create(&txs, b, op_true, 1)) {
+            FUZZ_ASSERT(txs.to_spend.vin[0].script_sig.len == 74);
+            sato_signet_txs_clear(&txs);
+        }
+        (void)sato_signet_check_block(b, &sato_chainparams_signet);
+    }
     (void)sato_block_script_flags(height, b->header.prev_hash, p);
     (void)sato_bip30_enforced(height, b->header.prev_hash, b->header.merkle_root, p);
     check_txs(b, height, mtp, ctx[14], ctx[15], p);
