@@ -31,6 +31,18 @@ typedef struct {
     const char *help; /* "=<value>  description" style text */
 } sato_arg_def_t;
 
+/* The options every program takes to find its chain and data: the node
+ * and sato-cli list them in their tables. */
+#define SATO_ARGS_CHAIN_OPTIONS                                                          \
+    {"chain", SATO_ARG_STRING, 0, "=<chain>  main, test, testnet4, signet or regtest"}, \
+    {"regtest", SATO_ARG_BOOL, 0, "  Use the regression test chain"},                  \
+    {"testnet", SATO_ARG_BOOL, 0, "  Use testnet3"},                                   \
+    {"testnet4", SATO_ARG_BOOL, 0, "  Use testnet4"},                                  \
+    {"signet", SATO_ARG_BOOL, 0, "  Use signet"},                                      \
+    {"datadir", SATO_ARG_STRING, 0, "=<dir>  Data directory (default: ~/.sato)"},      \
+    {"conf", SATO_ARG_STRING, SATO_ARG_COMMANDLINE_ONLY,                                \
+     "=<file>  Configuration file, relative to -datadir (default: sato.conf)"}
+
 typedef struct sato_args sato_args_t;
 
 sato_args_t *sato_args_create(const sato_arg_def_t *defs, size_t ndefs);

@@ -19,13 +19,7 @@
 #include "sato/rpcauth.h"
 
 static const sato_arg_def_t cli_options[] = {
-    {"chain", SATO_ARG_STRING, 0, "=<chain>  main, test, testnet4, signet or regtest"},
-    {"regtest", SATO_ARG_BOOL, 0, "  Use the regression test chain"},
-    {"testnet", SATO_ARG_BOOL, 0, "  Use testnet3"},
-    {"testnet4", SATO_ARG_BOOL, 0, "  Use testnet4"},
-    {"signet", SATO_ARG_BOOL, 0, "  Use signet"},
-    {"datadir", SATO_ARG_STRING, 0, "=<dir>  Data directory (default: ~/.sato)"},
-    {"conf", SATO_ARG_STRING, SATO_ARG_COMMANDLINE_ONLY, "=<file>  Configuration file (default: sato.conf)"},
+    SATO_ARGS_CHAIN_OPTIONS,
     {"rpcconnect", SATO_ARG_STRING, 0, "=<ip>  Send commands to this node (default: 127.0.0.1)"},
     {"rpcport", SATO_ARG_INT, SATO_ARG_NETWORK_ONLY, "=<port>  Connect to this JSON-RPC port"},
     {"rpcuser", SATO_ARG_STRING, 0, "=<user>  JSON-RPC user name"},

@@ -5,14 +5,7 @@
 #include "node/node.h"
 
 const sato_arg_def_t sato_node_options[] = {
-    {"chain", SATO_ARG_STRING, 0, "=<chain>  main, test, testnet4, signet or regtest"},
-    {"regtest", SATO_ARG_BOOL, 0, "  Use the regression test chain"},
-    {"testnet", SATO_ARG_BOOL, 0, "  Use testnet3"},
-    {"testnet4", SATO_ARG_BOOL, 0, "  Use testnet4"},
-    {"signet", SATO_ARG_BOOL, 0, "  Use signet"},
-    {"datadir", SATO_ARG_STRING, 0, "=<dir>  Data directory (default: ~/.sato)"},
-    {"conf", SATO_ARG_STRING, SATO_ARG_COMMANDLINE_ONLY,
-     "=<file>  Configuration file, relative to -datadir (default: sato.conf)"},
+    SATO_ARGS_CHAIN_OPTIONS,
     {"daemon", SATO_ARG_BOOL, 0, "  Run in the background"},
     {"pid", SATO_ARG_STRING, 0, "=<file>  PID file, relative to the chain's data directory (default: satod.pid)"},
     {"debug", SATO_ARG_LIST, 0, "=<category>  Log debug lines of a category (1 or all: every one)"},

@@ -29,17 +29,6 @@ static int tx_scripts_sane(const sato_tx_t *tx) {
     return 1;
 }
 
-static int parse_whole(sato_tx_t *tx, const unsigned char *data, size_t len, int allow_witness) {
-    sato_reader_t r;
-    sato_reader_init(&r, data, len);
-    if (!sato_tx_read(tx, &r, allow_witness)) return 0;
-    if (!sato_reader_done(&r)) {
-        sato_tx_clear(tx);
-        return 0;
-    }
-    return 1;
-}
-
 int sato_rpc_decode_hex_tx(sato_tx_t *tx, const char *hex, int try_no_witness, int try_witness) {
     size_t len;
     unsigned char *data;
@@ -50,9 +39,9 @@ int sato_rpc_decode_hex_tx(sato_tx_t *tx, const char *hex, int try_no_witness, i
     if (hex[0] == '\0' || (data = sato_hex_decode_alloc(hex, &len)) == NULL) return 0;
     sato_tx_init(&ext);
     sato_tx_init(&legacy);
-    if (try_witness) ok_ext = parse_whole(&ext, data, len, 1);
+    if (try_witness) ok_ext = sato_tx_parse(&ext, data, len, 1);
     if (ok_ext && tx_scripts_sane(&ext)) goto take_ext;
-    if (try_no_witness) ok_legacy = parse_whole(&legacy, data, len, 0);
+    if (try_no_witness) ok_legacy = sato_tx_parse(&legacy, data, len, 0);
     if (ok_legacy && tx_scripts_sane(&legacy)) goto take_legacy;
     if (ok_ext) goto take_ext;
     if (ok_legacy) goto take_legacy;
