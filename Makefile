@@ -27,7 +27,7 @@ run: build
 test: deps
 	@if command -v clang >/dev/null 2>&1; then cc=clang; fuzz=ON; else cc=cc; fuzz=OFF; fi; \
 	  CC=$$cc cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	    -DSATO_SANITIZE=ON -DSATO_FUZZ=$$fuzz >/dev/null
+	    -DSATO_SANITIZE=ON -DSATO_FUZZ=$$fuzz -DSATO_FAULT_INJECT=ON >/dev/null
 	@cmake --build $(TEST_BUILD) -j $(JOBS) -- --no-print-directory
 	@cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
 
