@@ -70,12 +70,31 @@ static int solve(sato_block_header_t *h, const sato_chainparams_t *p, uint64_t *
     return ok;
 }
 
+/* Core's ProcessNewBlock as far as the RPCs see it: a block already known
+ * to be invalid is refused as "duplicate-invalid" before anything else
+ * (Core's AcceptBlockHeader looks at that first; the chain state answers
+ * it only for blocks it has no data of). */
+static sato_err_t process_block(sato_chainstate_t *cs, sato_block_state_t *st, const sato_block_t *b,
+                                int *is_new) {
+    unsigned char hash[32];
+    const sato_blockidx_t *e;
+    sato_block_header_hash(hash, &b->header);
+    e = sato_chainstate_lookup(cs, hash);
+    if (e != NULL && (e->status & SATO_BLOCKIDX_FAILED_MASK)) {
+        sato_validation_state_init(st);
+        sato_validation_invalid(st, SATO_BLOCK_CACHED_INVALID, "duplicate-invalid", NULL);
+        if (is_new != NULL) *is_new = 0;
+        return SATO_OK;
+    }
+    return sato_chainstate_process_block(cs, st, b, 1, is_new);
+}
+
 /* Processes a block we made; on an invalid block fills req's error with
  * prefix and the state's text. Returns 1 if accepted. Lock held. */
 static int submit_own(sato_rpc_request_t *req, sato_chainctl_t *ctl, const sato_block_t *b, int code,
                       const char *prefix) {
     sato_block_state_t st;
-    sato_err_t err = sato_chainstate_process_block(sato_chainctl_chainstate(ctl), &st, b, 1, NULL);
+    sato_err_t err = process_block(sato_chainctl_chainstate(ctl), &st, b, NULL);
     if (err != SATO_OK) {
         rpc_storage_error(req, ctl, err, "Failed to store a new block");
         return 0;
@@ -317,7 +336,7 @@ static json_t *rpc_submitblock(sato_rpc_request_t *req) {
     if ((prev = sato_chainstate_lookup(cs, b.header.prev_hash)) != NULL)
         add_witness_nonce(&b, prev, sato_chainctl_params(ctl));
     sato_block_header_hash(hash, &b.header);
-    err = sato_chainstate_process_block(cs, &st, &b, 1, &is_new);
+    err = process_block(cs, &st, &b, &is_new);
     if (err != SATO_OK) {
         rpc_storage_error(req, ctl, err, "Failed to store a submitted block");
         goto out;
