@@ -194,7 +194,9 @@ sato_err_t sato_txindex_sync(sato_txindex_t *ti, sato_chainstate_t *cs) {
             sato_db_abort(txn);
             return err;
         }
-        if ((err = commit_best(ti, txn, e->prev)) != SATO_OK) return err;
+        err = commit_best(ti, txn, e->prev);
+        txn = NULL;
+        if (err != SATO_OK) return err;
         e = e->prev;
     }
     if (tip == NULL) return SATO_OK;
