@@ -299,12 +299,29 @@ static int close_chain(sato_node_t *node) {
     return ok;
 }
 
+/* Core writes the chain state to disk about once an hour even when the
+ * cache is not full, so that a crash loses little work. */
+#define FLUSH_INTERVAL_S (60 * 60)
+
+static void on_flush_timer(evutil_socket_t fd, short what, void *arg) {
+    sato_node_t *node = arg;
+    sato_err_t err;
+    (void)fd;
+    (void)what;
+    sato_chainctl_lock(node->chainctl);
+    if (!sato_chainctl_failed(node->chainctl)) {
+        err = sato_chainstate_flush(node->chainstate);
+        if (err != SATO_OK) sato_chainctl_fatal(node->chainctl, err, "Failed to write the chain state to disk");
+    }
+    sato_chainctl_unlock(node->chainctl);
+}
+
 static int run(sato_node_t *node, int argc, char **argv) {
     char err[512];
     const char *dd, *home;
     char *conf;
     int daemon, rc = 1;
-    struct event *sigint = NULL, *sigterm = NULL;
+    struct event *sigint = NULL, *sigterm = NULL, *flush_timer = NULL;
 
     node->args = sato_args_create(sato_node_options, sato_node_noptions);
     if (!sato_args_parse_cmdline(node->args, argc, argv, NULL, err, sizeof(err))) {
@@ -385,6 +402,11 @@ static int run(sato_node_t *node, int argc, char **argv) {
     sato_rpc_register_mining(node->rpc);
     sato_rpc_register_getrawtransaction(node->rpc);
     if (!open_chain(node)) goto out;
+    {
+        struct timeval every = {FLUSH_INTERVAL_S, 0};
+        flush_timer = event_new(node->base, -1, EV_PERSIST, on_flush_timer, node);
+        event_add(flush_timer, &every);
+    }
     if (sato_args_get_bool(node->args, "server", 1) && !start_rpc(node, err, sizeof(err))) {
         sato_log_printf("Error: %s", err);
         if (!sato_args_get_bool(node->args, "printtoconsole", !daemon)) fprintf(stderr, "Error: %s\n", err);
@@ -401,6 +423,7 @@ out:
     if (!close_chain(node)) rc = 1;
     if (node->cookie_path) unlink(node->cookie_path);
     if (node->pid_path) unlink(node->pid_path);
+    if (flush_timer) event_free(flush_timer);
     if (sigint) event_free(sigint);
     if (sigterm) event_free(sigterm);
     sato_log_printf("Shutdown: done");

@@ -1,0 +1,52 @@
+"""Operating the node with a chain state: clean stops flush, -reindex
+rebuilds the same chain, the chain options are taken, a storage failure
+at start stops the node with a clear line and a non-zero exit."""
+import os
+import signal
+import subprocess
+
+from chainutil import ADDR
+from framework import Node
+
+
+def test_sigint_flushes_and_reindex_rebuilds(make_node):
+    n = make_node(["-dbcache=4", "-par=2", "-checkblocks=0"])
+    hashes = n.rpc("generatetoaddress", 20, ADDR)
+    n.proc.send_signal(signal.SIGINT)
+    assert n.wait() == 0
+    log = open(os.path.join(n.chaindir, "debug.log")).read()
+    assert "Shutdown: flushing the chain state" in log and "Shutdown: done" in log
+    n.start()
+    assert n.rpc("getbestblockhash") == hashes[-1]
+    before = n.rpc("gettxoutsetinfo")
+    assert n.rpc("stop") == "Sato server stopping"
+    assert n.wait() == 0
+    n.extra_args = ["-reindex", "-txindex"]
+    n.start()
+    assert n.rpc("getbestblockhash") == hashes[-1]
+    after = n.rpc("gettxoutsetinfo")
+    assert {k: after[k] for k in ("hash_serialized_3", "txouts", "total_amount", "height")} == \
+        {k: before[k] for k in ("hash_serialized_3", "txouts", "total_amount", "height")}
+    txid = n.rpc("getblock", hashes[4])["tx"][0]
+    assert n.rpc("getrawtransaction", txid, 1)["blockhash"] == hashes[4]
+    log = open(os.path.join(n.chaindir, "debug.log")).read()
+    assert "Reindexing the chain state" in log and "txindex is enabled at height 20" in log
+
+
+def test_storage_failure_at_start(tmp_path):
+    d = tmp_path / "bad"
+    os.makedirs(d / "regtest")
+    # The chain state's directory is a file: the database cannot open.
+    (d / "regtest" / "chainstate").write_text("not a directory")
+    n = Node(d)
+    r = subprocess.run(n.args(), capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0
+    log = open(os.path.join(n.chaindir, "debug.log")).read()
+    assert "Error: Error opening block database" in log
+    assert not os.path.exists(os.path.join(n.chaindir, "satod.pid"))
+
+
+def test_unknown_chain_option_refused(tmp_path):
+    n = Node(tmp_path, ["-prune=550"])
+    r = subprocess.run(n.args(), capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0
