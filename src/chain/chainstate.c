@@ -316,6 +316,10 @@ sato_err_t chain_accept_block(sato_chainstate_t *cs, sato_block_state_t *st,
     *out = NULL;
     sato_block_header_hash(hash, &b->header);
     e = sato_blockindex_find(cs->index, hash);
+    if (e != NULL && (e->status & SATO_BLOCKIDX_FAILED_MASK)) {
+        sato_validation_invalid(st, SATO_BLOCK_CACHED_INVALID, "duplicate-invalid", NULL);
+        return SATO_OK;
+    }
     if (e != NULL && (e->status & SATO_BLOCKIDX_HAVE_DATA)) return SATO_OK;
     if (e == NULL && !force) {
         /* An unrequested block must clear the low-work bar before even
