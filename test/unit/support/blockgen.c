@@ -77,11 +77,14 @@ void blockgen_clear(blockgen_t *g) {
 }
 
 void blockgen_copy(blockgen_t *dst, const blockgen_t *src) {
+    static uint64_t forks;
     *dst = *src;
     dst->secp = secp256k1_context_clone(src->secp);
     q_copy(&dst->cb, &src->cb);
     q_copy(&dst->reg, &src->reg);
-    dst->counter += 1000000007ull; /* different coinbases from here on */
+    /* Different coinbases (so different blocks) from here on, however
+     * many forks are made of one generator. */
+    dst->counter += ++forks * 1000000007ull;
 }
 
 static void bytes_set(sato_bytes_t *b, const unsigned char *p, size_t n) {
