@@ -97,7 +97,11 @@ sato_err_t sato_blockstore_append_undo(sato_blockstore_t *bs, sato_filepos_t *po
                                        const unsigned char *data, size_t len);
 
 /* Makes every appended record durable (fdatasync of the open blk and rev
- * files; files left behind by a rollover were synced then). */
+ * files; files left behind by a rollover were synced then). After a
+ * failed fdatasync nothing is retried: every later append and flush fails
+ * with SATO_EIO (the kernel may have dropped the data while marking it
+ * clean), and the node must stop; a restart truncates to the recorded
+ * ends. A failed write (SATO_ENOSPC, SATO_EIO) may be retried. */
 sato_err_t sato_blockstore_flush(sato_blockstore_t *bs);
 
 /* The current append positions; after a successful flush, the value to

@@ -14,8 +14,9 @@
  * transaction of this process is open, hence the rules:
  *   - keep read transactions short (copy out and end them): growth waits
  *     for every open transaction to end;
- *   - one transaction per thread at a time (a second begin in the same
- *     thread fails with SATO_EINVAL instead of deadlocking the growth).
+ *   - one transaction per environment and thread at a time (a second
+ *     begin in the same thread fails with SATO_EINVAL instead of
+ *     deadlocking the growth); different environments may overlap.
  * The replay log costs a copy of everything a write transaction writes.
  *
  * Storage limits (full map at max_mapsize, MDB_TXN_FULL: too many dirty

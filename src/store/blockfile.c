@@ -1,4 +1,5 @@
-/* Append-only block and undo files (see include/sato/blockfile.h). */
+/* Block and undo files, the writing side: append, flush, and the start-up
+ * truncation (see include/sato/blockfile.h; reading is in blockread.c). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -9,33 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blockfile_impl.h"
 #include "error.h"
 #include "fsutil.h"
 #include "sato/blockfile.h"
 #include "sato/fault.h"
 #include "sato/mem.h"
-#include "sato/sha256.h"
-
-/* One series of numbered files (blk or rev) and where it appends. */
-typedef struct {
-    const char *prefix;     /* "blk" or "rev" */
-    const char *site_create, *site_write, *site_torn, *site_appended, *site_fsync;
-    uint32_t chunk;         /* preallocation step */
-    int fd;                 /* current file, -1 when not open */
-    uint32_t file;          /* current file number */
-    uint32_t size;          /* end of valid data in the current file */
-    uint64_t alloc;         /* the file's length (data + preallocation) */
-    int dirty;              /* written since the last fdatasync */
-    int prealloc_ok;        /* cleared when the filesystem cannot do it */
-} series_t;
-
-struct sato_blockstore {
-    char *dir;
-    unsigned char magic[4];
-    uint32_t max_file_size;
-    int ready; /* sato_blockstore_truncate succeeded: appends allowed */
-    series_t blk, rev;
-};
 
 static void series_init(series_t *s, const char *prefix, uint32_t chunk, int undo) {
     memset(s, 0, sizeof(*s));
@@ -48,10 +28,6 @@ static void series_init(series_t *s, const char *prefix, uint32_t chunk, int und
     s->chunk = chunk;
     s->fd = -1;
     s->prealloc_ok = 1;
-}
-
-static void file_path(char *out, size_t n, const char *dir, const char *prefix, uint32_t file) {
-    snprintf(out, n, "%s/%s%05u.dat", dir, prefix, (unsigned)file);
 }
 
 /* pwrite all of data at off, honouring FI_ENOSPC_AFTER (a write crossing
@@ -75,21 +51,6 @@ static sato_err_t write_at(const char *path, int fd, uint64_t off, const unsigne
     return SATO_OK;
 }
 
-/* pread exactly len bytes at off; a short read means the file changed
- * under us or lied about its size, which is corruption. */
-static sato_err_t read_at(const char *path, int fd, uint64_t off, unsigned char *out, size_t len) {
-    while (len > 0) {
-        ssize_t r = pread(fd, out, len, (off_t)off);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) return store_fail(SATO_EIO, "%s: read: %s", path, strerror(errno));
-        if (r == 0) return store_fail(SATO_ECORRUPT, "%s: unexpected end of file", path);
-        out += r;
-        off += (uint64_t)r;
-        len -= (size_t)r;
-    }
-    return SATO_OK;
-}
-
 /* Opens the series' current file, creating it if needed. `fresh` means it
  * holds no valid data, so whatever an earlier crashed run left under that
  * name is thrown away. */
@@ -97,7 +58,7 @@ static sato_err_t series_open(sato_blockstore_t *bs, series_t *s, int fresh) {
     char path[PATH_MAX];
     struct stat st;
     int err_fi, fd;
-    file_path(path, sizeof(path), bs->dir, s->prefix, s->file);
+    blockfile_path(path, sizeof(path), bs->dir, s->prefix, s->file);
     if ((err_fi = sato_fault_point(s->site_create)) != 0) {
         return store_fail(store_errno(err_fi), "%s: create: %s", path, strerror(err_fi));
     }
@@ -127,10 +88,13 @@ static sato_err_t series_sync(sato_blockstore_t *bs, series_t *s) {
     char path[PATH_MAX];
     int e;
     if (s->fd < 0 || !s->dirty) return SATO_OK;
-    file_path(path, sizeof(path), bs->dir, s->prefix, s->file);
+    blockfile_path(path, sizeof(path), bs->dir, s->prefix, s->file);
     e = sato_fault_point(s->site_fsync);
     if (e == 0 && fdatasync(s->fd) != 0) e = errno;
-    if (e != 0) return store_fail(store_errno(e), "%s: fdatasync: %s", path, strerror(e));
+    if (e != 0) {
+        bs->sync_failed = 1;
+        return store_fail(store_errno(e), "%s: fdatasync: %s", path, strerror(e));
+    }
     s->dirty = 0;
     return SATO_OK;
 }
@@ -189,6 +153,7 @@ static sato_err_t series_append(sato_blockstore_t *bs, series_t *s, sato_filepos
     memset(pos, 0, sizeof(*pos));
     store_clear_detail();
     if (!bs->ready) return store_fail(SATO_EINVAL, "block store: append before truncate");
+    if (bs->sync_failed) return store_fail(SATO_EIO, "block store: an earlier fdatasync failed");
     if (len > UINT32_MAX || need > UINT32_MAX) {
         return store_fail(SATO_EINVAL, "block store: record of %zu bytes too large", len);
     }
@@ -198,7 +163,7 @@ static sato_err_t series_append(sato_blockstore_t *bs, series_t *s, sato_filepos
     }
     if (s->size + need > UINT32_MAX) return store_fail(SATO_EINVAL, "block store: file too large");
     off = s->size;
-    file_path(path, sizeof(path), bs->dir, s->prefix, s->file);
+    blockfile_path(path, sizeof(path), bs->dir, s->prefix, s->file);
     series_prealloc(bs, s, off + need);
 
     if ((e = sato_fault_point(s->site_write)) != 0) {
@@ -222,18 +187,6 @@ static sato_err_t series_append(sato_blockstore_t *bs, series_t *s, sato_filepos
     if (s->size > s->alloc) s->alloc = s->size;
     sato_fault_point(s->site_appended); /* exit-only: written, not synced */
     return SATO_OK;
-}
-
-/* Bitcoin Core's undo checksum: SHA-256d(block hash || undo payload). */
-static void undo_checksum(unsigned char out[32], const unsigned char hash[32],
-                          const unsigned char *data, size_t len) {
-    sato_sha256_t ctx;
-    unsigned char once[32];
-    sato_sha256_init(&ctx);
-    sato_sha256_write(&ctx, hash, 32);
-    sato_sha256_write(&ctx, data, len);
-    sato_sha256_finalize(&ctx, once);
-    sato_sha256(out, once, sizeof(once));
 }
 
 sato_err_t sato_blockstore_open(sato_blockstore_t **out, const char *dir,
@@ -266,7 +219,9 @@ static int parse_name(const char *name, const char *prefix, uint32_t *file) {
     size_t pl = strlen(prefix), i = pl;
     uint64_t v = 0;
     if (strncmp(name, prefix, pl) != 0) return 0;
-    while (name[i] >= '0' && name[i] <= '9' && v <= UINT32_MAX) v = v * 10 + (uint64_t)(name[i++] - '0');
+    while (name[i] >= '0' && name[i] <= '9' && v <= UINT32_MAX) {
+        v = v * 10 + (uint64_t)(name[i++] - '0');
+    }
     if (i - pl < 5 || v > UINT32_MAX || strcmp(name + i, ".dat") != 0) return 0;
     *file = (uint32_t)v;
     return 1;
@@ -304,7 +259,7 @@ static sato_err_t series_truncate(sato_blockstore_t *bs, series_t *s, sato_filep
     s->fd = -1;
     if ((err = remove_later_files(bs, s->prefix, end.file, &removed)) != SATO_OK) return err;
     if (removed && (err = store_sync_dir(bs->dir)) != SATO_OK) return err;
-    file_path(path, sizeof(path), bs->dir, s->prefix, end.file);
+    blockfile_path(path, sizeof(path), bs->dir, s->prefix, end.file);
     s->file = end.file;
     s->size = end.offset;
     if (end.offset > 0 && access(path, F_OK) != 0) {
@@ -328,6 +283,7 @@ sato_err_t sato_blockstore_truncate(sato_blockstore_t *bs, const sato_blockstore
     sato_err_t err;
     store_clear_detail();
     bs->ready = 0;
+    bs->sync_failed = 0;
     if ((err = series_truncate(bs, &bs->blk, ends->blk)) != SATO_OK) return err;
     if ((err = series_truncate(bs, &bs->rev, ends->rev)) != SATO_OK) return err;
     bs->ready = 1;
@@ -343,13 +299,14 @@ sato_err_t sato_blockstore_append_undo(sato_blockstore_t *bs, sato_filepos_t *po
                                        const unsigned char block_hash[32],
                                        const unsigned char *data, size_t len) {
     unsigned char sum[32];
-    undo_checksum(sum, block_hash, data, len);
+    blockfile_undo_checksum(sum, block_hash, data, len);
     return series_append(bs, &bs->rev, pos, data, len, sum);
 }
 
 sato_err_t sato_blockstore_flush(sato_blockstore_t *bs) {
     sato_err_t err;
     store_clear_detail();
+    if (bs->sync_failed) return store_fail(SATO_EIO, "block store: an earlier fdatasync failed");
     if ((err = series_sync(bs, &bs->blk)) != SATO_OK) return err;
     if ((err = series_sync(bs, &bs->rev)) != SATO_OK) return err;
     sato_fault_point("store.flushed"); /* exit-only: durable, not committed */
@@ -377,168 +334,4 @@ void sato_blockstore_ends_read(sato_blockstore_ends_t *ends,
     ends->blk.offset = sato_le32(in + 4);
     ends->rev.file = sato_le32(in + 8);
     ends->rev.offset = sato_le32(in + 12);
-}
-
-/* Reads one record; see sato_blockstore_read_block. */
-static sato_err_t read_record(const sato_blockstore_t *bs, const char *prefix, sato_buf_t *out,
-                              sato_filepos_t pos, const unsigned char *block_hash) {
-    char path[PATH_MAX];
-    unsigned char hdr[SATO_BLOCKFILE_HEADER], want[32], got[32];
-    uint64_t tail = block_hash ? SATO_BLOCKFILE_CHECKSUM : 0;
-    struct stat st;
-    uint32_t len;
-    sato_err_t err;
-    int fd;
-    out->len = 0;
-    store_clear_detail();
-    file_path(path, sizeof(path), bs->dir, prefix, pos.file);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) return store_fail(SATO_ENOTFOUND, "%s: no such file", path);
-        return store_fail(store_errno(errno), "%s: open: %s", path, strerror(errno));
-    }
-    if (fstat(fd, &st) != 0) {
-        err = store_fail(SATO_EIO, "%s: stat: %s", path, strerror(errno));
-        goto out;
-    }
-    if (pos.offset < SATO_BLOCKFILE_HEADER || (uint64_t)pos.offset > (uint64_t)st.st_size) {
-        err = store_fail(SATO_ECORRUPT, "%s: offset %u outside the file", path, (unsigned)pos.offset);
-        goto out;
-    }
-    if ((err = read_at(path, fd, pos.offset - SATO_BLOCKFILE_HEADER, hdr, sizeof(hdr))) != SATO_OK) goto out;
-    if (memcmp(hdr, bs->magic, 4) != 0) {
-        err = store_fail(SATO_ECORRUPT, "%s: bad magic at offset %u", path, (unsigned)pos.offset);
-        goto out;
-    }
-    /* The length is checked against the file before anything is
-     * allocated: a flipped bit must not turn into a 4 GB malloc. */
-    len = sato_le32(hdr + 4);
-    if ((uint64_t)pos.offset + len + tail > (uint64_t)st.st_size) {
-        err = store_fail(SATO_ECORRUPT, "%s: record length %u at offset %u runs past the end",
-                         path, (unsigned)len, (unsigned)pos.offset);
-        goto out;
-    }
-    sato_buf_reserve(out, len);
-    if ((err = read_at(path, fd, pos.offset, out->data, len)) != SATO_OK) goto out;
-    if (block_hash != NULL) {
-        if ((err = read_at(path, fd, (uint64_t)pos.offset + len, got, sizeof(got))) != SATO_OK) goto out;
-        undo_checksum(want, block_hash, out->data, len);
-        if (memcmp(want, got, sizeof(got)) != 0) {
-            err = store_fail(SATO_ECORRUPT, "%s: undo checksum mismatch at offset %u", path,
-                             (unsigned)pos.offset);
-            goto out;
-        }
-    }
-    out->len = len;
-out:
-    close(fd);
-    return err;
-}
-
-sato_err_t sato_blockstore_read_block(const sato_blockstore_t *bs, sato_buf_t *out,
-                                      sato_filepos_t pos) {
-    return read_record(bs, "blk", out, pos, NULL);
-}
-
-sato_err_t sato_blockstore_read_undo(const sato_blockstore_t *bs, sato_buf_t *out,
-                                     const unsigned char block_hash[32], sato_filepos_t pos) {
-    return read_record(bs, "rev", out, pos, block_hash);
-}
-
-/* Offset of the next occurrence of magic at or after `from`, or -1. Reads
- * in windows that overlap by three bytes so a magic split between two
- * windows is still found. */
-static sato_err_t find_magic(const char *path, int fd, const unsigned char magic[4],
-                             uint64_t from, uint64_t size, int64_t *found) {
-    unsigned char win[65536];
-    *found = -1;
-    while (from + 4 <= size) {
-        size_t n = size - from < sizeof(win) ? (size_t)(size - from) : sizeof(win), i;
-        sato_err_t err = read_at(path, fd, from, win, n);
-        if (err != SATO_OK) return err;
-        for (i = 0; i + 4 <= n; i++) {
-            if (memcmp(win + i, magic, 4) == 0) {
-                *found = (int64_t)(from + i);
-                return SATO_OK;
-            }
-        }
-        if (n < sizeof(win)) break;
-        from += n - 3;
-    }
-    return SATO_OK;
-}
-
-static sato_err_t scan_file(const sato_blockstore_t *bs, uint32_t file, int fd, uint64_t size,
-                            sato_blockstore_scan_cb cb, void *arg, sato_filepos_t *end,
-                            int *stop) {
-    char path[PATH_MAX];
-    unsigned char hdr[SATO_BLOCKFILE_HEADER];
-    sato_buf_t payload;
-    uint64_t off = 0;
-    int64_t next;
-    sato_err_t err = SATO_OK;
-    sato_buf_init(&payload);
-    file_path(path, sizeof(path), bs->dir, "blk", file);
-    while (off + SATO_BLOCKFILE_HEADER <= size) {
-        uint32_t len;
-        if ((err = read_at(path, fd, off, hdr, sizeof(hdr))) != SATO_OK) goto out;
-        len = sato_le32(hdr + 4);
-        if (memcmp(hdr, bs->magic, 4) == 0 && off + SATO_BLOCKFILE_HEADER + len <= size) {
-            sato_filepos_t pos;
-            int rc;
-            payload.len = 0;
-            sato_buf_reserve(&payload, len);
-            if ((err = read_at(path, fd, off + SATO_BLOCKFILE_HEADER, payload.data, len)) != SATO_OK) goto out;
-            pos.file = file;
-            pos.offset = (uint32_t)(off + SATO_BLOCKFILE_HEADER);
-            rc = cb(arg, pos, payload.data, len);
-            if (rc >= 0) {
-                end->file = file;
-                end->offset = pos.offset + len;
-                off = end->offset;
-                if (rc > 0) {
-                    *stop = 1;
-                    goto out;
-                }
-                continue;
-            }
-        }
-        /* Not a record (or the callback rejected it): look for the next
-         * magic after this position. */
-        if ((err = find_magic(path, fd, bs->magic, off + 1, size, &next)) != SATO_OK) goto out;
-        if (next < 0) break;
-        off = (uint64_t)next;
-    }
-out:
-    sato_buf_clear(&payload);
-    return err;
-}
-
-sato_err_t sato_blockstore_scan(const sato_blockstore_t *bs, sato_blockstore_scan_cb cb,
-                                void *arg, sato_filepos_t *end) {
-    char path[PATH_MAX];
-    uint32_t file;
-    int stop = 0;
-    sato_err_t err = SATO_OK;
-    end->file = 0;
-    end->offset = 0;
-    store_clear_detail();
-    for (file = 0; !stop && file < UINT32_MAX; file++) {
-        struct stat st;
-        int fd;
-        file_path(path, sizeof(path), bs->dir, "blk", file);
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            if (errno == ENOENT) break;
-            return store_fail(store_errno(errno), "%s: open: %s", path, strerror(errno));
-        }
-        if (fstat(fd, &st) != 0) {
-            err = store_fail(SATO_EIO, "%s: stat: %s", path, strerror(errno));
-        } else {
-            err = scan_file(bs, file, fd, (uint64_t)st.st_size, cb, arg, end, &stop);
-        }
-        close(fd);
-        if (err != SATO_OK) break;
-    }
-    return err;
 }

@@ -1,4 +1,5 @@
-/* LMDB wrapper with automatic map growth (see include/sato/db.h). */
+/* LMDB wrapper: environment, transactions, automatic map growth (see
+ * include/sato/db.h; iterators are in db_iter.c). */
 #define _GNU_SOURCE /* pthread_rwlockattr_setkind_np */
 #include <errno.h>
 #include <lmdb.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "db_impl.h"
 #include "error.h"
 #include "fsutil.h"
 #include "sato/db.h"
@@ -17,46 +19,26 @@
 
 #define DEFAULT_MAPSIZE ((size_t)64 << 20)
 
-struct sato_db {
-    MDB_env *env;
-    MDB_dbi *dbi;
-    size_t n_tables;
-    size_t mapsize, max_mapsize;
-    /* Held shared by every open transaction and exclusively while the map
-     * is resized, which LMDB allows only with no transaction open.
-     * Writer-preferring, so a stream of readers cannot starve growth. */
-    pthread_rwlock_t map_lock;
-};
-
-struct sato_db_txn {
-    sato_db_t *db;
-    MDB_txn *txn;     /* NULL only briefly while the map grows */
-    int write;
-    sato_err_t failed; /* latched error of a write transaction */
-    sato_buf_t log;   /* every put/del, to replay after growth */
-    unsigned gen;     /* bumped when the LMDB transaction is replaced */
-};
-
-struct sato_db_iter {
-    sato_db_txn_t *txn;
-    unsigned table;
-    MDB_cursor *cur;
-    unsigned gen;     /* txn->gen the cursor belongs to */
-    int valid;        /* positioned on a key */
-    int sought;       /* seek was called: next is meaningful */
-    int ahead;        /* after a replay the cursor already sits past key */
-    sato_buf_t key;   /* copy of the current key, to find it again */
-    MDB_val k, v;
-};
-
 /* Log record: op (1), table (4), key length (4), key, [value length (4),
  * value]. */
 enum { LOG_PUT = 1, LOG_DEL = 2 };
 
-/* One transaction per thread: a nested one would deadlock map growth. */
-static _Thread_local int txns_held;
+/* The environments in which this thread holds a transaction: one per
+ * environment at a time, as a nested one would deadlock map growth (and
+ * a second read lock behind a waiting grower). Transactions in different
+ * environments may overlap. */
+#define MAX_HELD 8
+static _Thread_local const sato_db_t *held[MAX_HELD];
 
-static sato_err_t map_rc(int rc, const char *what) {
+static int held_find(const sato_db_t *db) {
+    int i;
+    for (i = 0; i < MAX_HELD; i++) {
+        if (held[i] == db) return i;
+    }
+    return -1;
+}
+
+sato_err_t db_map_rc(int rc, const char *what) {
     sato_err_t err;
     switch (rc) {
     case MDB_SUCCESS: return SATO_OK;
@@ -116,40 +98,40 @@ sato_err_t sato_db_open(sato_db_t **out, const char *dir, const char *const *tab
 
     if ((rc = mdb_env_create(&db->env)) != 0) {
         db->env = NULL;
-        err = map_rc(rc, "env_create");
+        err = db_map_rc(rc, "env_create");
         goto out;
     }
     if ((rc = mdb_env_set_maxdbs(db->env, (MDB_dbi)n_tables)) != 0 ||
         (rc = mdb_env_set_mapsize(db->env, initial)) != 0 ||
         (opts && opts->max_readers && (rc = mdb_env_set_maxreaders(db->env, opts->max_readers)) != 0)) {
-        err = map_rc(rc, "env_set");
+        err = db_map_rc(rc, "env_set");
         goto out;
     }
     /* MDB_NOTLS: reader slots belong to transactions, not threads, so a
      * worker pool may begin and end them anywhere. No NOSYNC/WRITEMAP:
      * every commit is durable. */
     if ((rc = mdb_env_open(db->env, dir, MDB_NOTLS, 0644)) != 0) {
-        err = map_rc(rc, dir);
+        err = db_map_rc(rc, dir);
         goto out;
     }
     if ((rc = mdb_reader_check(db->env, &dead)) != 0) {
-        err = map_rc(rc, "reader_check");
+        err = db_map_rc(rc, "reader_check");
         goto out;
     }
     if ((rc = mdb_txn_begin(db->env, NULL, 0, &txn)) != 0) {
-        err = map_rc(rc, "txn_begin");
+        err = db_map_rc(rc, "txn_begin");
         goto out;
     }
     for (i = 0; i < n_tables; i++) {
         if ((rc = mdb_dbi_open(txn, tables[i], MDB_CREATE, &db->dbi[i])) != 0) {
-            err = map_rc(rc, tables[i]);
+            err = db_map_rc(rc, tables[i]);
             goto out;
         }
     }
     rc = mdb_txn_commit(txn);
     txn = NULL;
     if (rc != 0) {
-        err = map_rc(rc, "txn_commit");
+        err = db_map_rc(rc, "txn_commit");
         goto out;
     }
     /* An existing environment may already be larger than `initial`. */
@@ -174,11 +156,7 @@ void sato_db_destroy(sato_db_t *db) {
 }
 
 size_t sato_db_mapsize(sato_db_t *db) {
-    size_t n;
-    pthread_rwlock_rdlock(&db->map_lock);
-    n = db->mapsize;
-    pthread_rwlock_unlock(&db->map_lock);
-    return n;
+    return db->mapsize;
 }
 
 sato_err_t sato_db_reader_check(sato_db_t *db, int *dead) {
@@ -186,7 +164,7 @@ sato_err_t sato_db_reader_check(sato_db_t *db, int *dead) {
     *dead = 0;
     store_clear_detail();
     rc = mdb_reader_check(db->env, dead);
-    return rc ? map_rc(rc, "reader_check") : SATO_OK;
+    return rc ? db_map_rc(rc, "reader_check") : SATO_OK;
 }
 
 /* Resizes the map with every transaction of this process ended. `seen`
@@ -199,13 +177,13 @@ static sato_err_t grow_map(sato_db_t *db, size_t seen, int adopt) {
     int rc;
     pthread_rwlock_wrlock(&db->map_lock);
     if (adopt) {
-        if ((rc = mdb_env_set_mapsize(db->env, 0)) != 0) err = map_rc(rc, "set_mapsize");
+        if ((rc = mdb_env_set_mapsize(db->env, 0)) != 0) err = db_map_rc(rc, "set_mapsize");
     } else if (db->mapsize == seen) {
         size_t next = seen > db->max_mapsize / 2 ? db->max_mapsize : seen * 2;
         if (next <= seen) {
             err = store_fail(SATO_EFULL, "lmdb: map full at its limit of %zu bytes", seen);
         } else if ((rc = mdb_env_set_mapsize(db->env, next)) != 0) {
-            err = map_rc(rc, "set_mapsize");
+            err = db_map_rc(rc, "set_mapsize");
         }
     }
     mdb_env_info(db->env, &info);
@@ -214,13 +192,14 @@ static sato_err_t grow_map(sato_db_t *db, size_t seen, int adopt) {
     return err;
 }
 
+/* Only called when held_find(db) < 0 and a free slot exists. */
 static void lock_shared(sato_db_t *db) {
     pthread_rwlock_rdlock(&db->map_lock);
-    txns_held++;
+    held[held_find(NULL)] = db;
 }
 
 static void unlock_shared(sato_db_t *db) {
-    txns_held--;
+    held[held_find(db)] = NULL;
     pthread_rwlock_unlock(&db->map_lock);
 }
 
@@ -229,8 +208,11 @@ static sato_err_t begin(sato_db_t *db, sato_db_txn_t **out, int write) {
     int rc;
     *out = NULL;
     store_clear_detail();
-    if (txns_held > 0) {
+    if (held_find(db) >= 0) {
         return store_fail(SATO_EINVAL, "lmdb: this thread already holds a transaction");
+    }
+    if (held_find(NULL) < 0) {
+        return store_fail(SATO_EINVAL, "lmdb: this thread holds too many transactions");
     }
     for (;;) {
         size_t seen;
@@ -248,9 +230,9 @@ static sato_err_t begin(sato_db_t *db, sato_db_txn_t **out, int write) {
             return SATO_OK;
         }
         unlock_shared(db);
-        if (rc != MDB_MAP_RESIZED) return map_rc(rc, "txn_begin");
+        if (rc != MDB_MAP_RESIZED) return db_map_rc(rc, "txn_begin");
         /* Another process grew the map: adopt its size and retry. */
-        if (grow_map(db, seen, 1) != SATO_OK) return map_rc(rc, "txn_begin");
+        if (grow_map(db, seen, 1) != SATO_OK) return db_map_rc(rc, "txn_begin");
     }
 }
 
@@ -317,27 +299,22 @@ static sato_err_t grow_and_replay(sato_db_txn_t *t, int commit) {
         t->txn = NULL;
         t->gen++;
         unlock_shared(db);
-        if (txns_held > 0) {
-            lock_shared(db);
-            return store_fail(SATO_EFULL, "lmdb: cannot grow the map while this thread holds "
-                                          "another transaction");
-        }
         err = grow_map(db, seen, 0);
         lock_shared(db);
         if (err != SATO_OK) return err;
         if ((rc = mdb_txn_begin(db->env, NULL, 0, &t->txn)) != 0) {
             t->txn = NULL;
-            return map_rc(rc, "txn_begin");
+            return db_map_rc(rc, "txn_begin");
         }
         rc = replay(t);
         if (rc == 0 && commit) {
             int ok;
-            if ((ok = sato_fault_point("db.commit")) != 0) return map_rc(ok, "commit");
+            if ((ok = sato_fault_point("db.commit")) != 0) return db_map_rc(ok, "commit");
             rc = mdb_txn_commit(t->txn);
             t->txn = NULL; /* freed by LMDB whatever the outcome */
         }
         if (rc == 0) return SATO_OK;
-        if (rc != MDB_MAP_FULL) return map_rc(rc, commit ? "commit" : "put");
+        if (rc != MDB_MAP_FULL) return db_map_rc(rc, commit ? "commit" : "put");
     }
 }
 
@@ -348,9 +325,9 @@ static sato_err_t write_op(sato_db_txn_t *t, int op, unsigned table, const unsig
     int rc;
     size_t n = key_len + (op == LOG_PUT ? val_len : 0);
     if ((rc = sato_fault_point(op == LOG_PUT ? "db.put" : "db.del")) != 0) {
-        return t->failed = map_rc(rc, op == LOG_PUT ? "put" : "del");
+        return t->failed = db_map_rc(rc, op == LOG_PUT ? "put" : "del");
     }
-    if (sato_fault_write_allow(n) < n) return t->failed = map_rc(ENOSPC, "put");
+    if (sato_fault_write_allow(n) < n) return t->failed = db_map_rc(ENOSPC, "put");
     sato_buf_write_u8(&t->log, (uint8_t)op);
     sato_buf_write_u32(&t->log, table);
     sato_buf_write_u32(&t->log, (uint32_t)key_len);
@@ -371,7 +348,7 @@ static sato_err_t write_op(sato_db_txn_t *t, int op, unsigned table, const unsig
     }
     if (rc == 0) return SATO_OK;
     if (rc == MDB_MAP_FULL) return t->failed = grow_and_replay(t, 0);
-    return t->failed = map_rc(rc, op == LOG_PUT ? "put" : "del");
+    return t->failed = db_map_rc(rc, op == LOG_PUT ? "put" : "del");
 }
 
 sato_err_t sato_db_put(sato_db_txn_t *txn, unsigned table, const unsigned char *key,
@@ -409,7 +386,7 @@ sato_err_t sato_db_get(sato_db_txn_t *txn, sato_buf_t *val, unsigned table,
     k.mv_data = (void *)key;
     k.mv_size = key_len;
     rc = mdb_get(txn->txn, txn->db->dbi[table], &k, &v);
-    if (rc != 0) return map_rc(rc, "get");
+    if (rc != 0) return db_map_rc(rc, "get");
     /* Copied: v points into the map and dies with the transaction. */
     sato_buf_write(val, v.mv_data, v.mv_size);
     return SATO_OK;
@@ -435,7 +412,7 @@ sato_err_t sato_db_commit(sato_db_txn_t *txn) {
         goto out;
     }
     if ((rc = sato_fault_point("db.commit")) != 0) {
-        err = map_rc(rc, "commit");
+        err = db_map_rc(rc, "commit");
         goto out;
     }
     rc = mdb_txn_commit(txn->txn);
@@ -443,7 +420,7 @@ sato_err_t sato_db_commit(sato_db_txn_t *txn) {
     if (rc == MDB_MAP_FULL) {
         err = grow_and_replay(txn, 1);
     } else if (rc != 0) {
-        err = map_rc(rc, "commit");
+        err = db_map_rc(rc, "commit");
     }
     if (err == SATO_OK) sato_fault_point("db.committed"); /* exit-only */
 out:
@@ -454,108 +431,4 @@ out:
 void sato_db_abort(sato_db_txn_t *txn) {
     if (txn == NULL) return;
     txn_free(txn);
-}
-
-sato_err_t sato_db_iter_create(sato_db_iter_t **out, sato_db_txn_t *txn, unsigned table) {
-    sato_db_iter_t *it;
-    int rc;
-    MDB_cursor *cur;
-    *out = NULL;
-    store_clear_detail();
-    if (txn->failed) return txn->failed;
-    if (table >= txn->db->n_tables) return store_fail(SATO_EINVAL, "lmdb: bad table");
-    if ((rc = mdb_cursor_open(txn->txn, txn->db->dbi[table], &cur)) != 0) {
-        return map_rc(rc, "cursor_open");
-    }
-    it = sato_calloc(1, sizeof(*it));
-    it->txn = txn;
-    it->table = table;
-    it->cur = cur;
-    it->gen = txn->gen;
-    sato_buf_init(&it->key);
-    *out = it;
-    return SATO_OK;
-}
-
-/* Records the cursor's position (k, v) and a copy of the key. */
-static sato_err_t iter_land(sato_db_iter_t *it, int rc) {
-    it->valid = 0;
-    if (rc != 0) return map_rc(rc, "cursor");
-    it->key.len = 0;
-    sato_buf_write(&it->key, it->k.mv_data, it->k.mv_size);
-    it->valid = 1;
-    return SATO_OK;
-}
-
-/* After growth replaced the LMDB transaction (whose end freed the old
- * cursor), opens a new cursor at the saved key or, if that key was
- * deleted since, just after it. */
-static sato_err_t iter_renew(sato_db_iter_t *it) {
-    sato_db_txn_t *t = it->txn;
-    int rc;
-    if (it->gen == t->gen) return SATO_OK;
-    if (t->failed) return t->failed;
-    if ((rc = mdb_cursor_open(t->txn, t->db->dbi[it->table], &it->cur)) != 0) {
-        it->cur = NULL;
-        return map_rc(rc, "cursor_open");
-    }
-    it->gen = t->gen;
-    if (it->valid) {
-        it->k.mv_data = it->key.data;
-        it->k.mv_size = it->key.len;
-        rc = mdb_cursor_get(it->cur, &it->k, &it->v, MDB_SET_RANGE);
-        if (rc == MDB_NOTFOUND) {
-            it->valid = 0;
-            return SATO_OK;
-        }
-        if (rc != 0) return map_rc(rc, "cursor");
-        it->ahead = it->k.mv_size != it->key.len || memcmp(it->k.mv_data, it->key.data, it->key.len) != 0;
-        return iter_land(it, 0);
-    }
-    return SATO_OK;
-}
-
-sato_err_t sato_db_iter_seek(sato_db_iter_t *it, const unsigned char *key, size_t key_len) {
-    sato_err_t err;
-    store_clear_detail();
-    if (key_len > SATO_DB_MAX_KEY) return store_fail(SATO_EINVAL, "lmdb: key too long");
-    if ((err = iter_renew(it)) != SATO_OK) return err;
-    it->ahead = 0;
-    it->sought = 1;
-    if (key_len == 0) return iter_land(it, mdb_cursor_get(it->cur, &it->k, &it->v, MDB_FIRST));
-    it->k.mv_data = (void *)key;
-    it->k.mv_size = key_len;
-    return iter_land(it, mdb_cursor_get(it->cur, &it->k, &it->v, MDB_SET_RANGE));
-}
-
-sato_err_t sato_db_iter_next(sato_db_iter_t *it) {
-    sato_err_t err;
-    store_clear_detail();
-    if (!it->sought) return store_fail(SATO_EINVAL, "lmdb: next before seek");
-    if ((err = iter_renew(it)) != SATO_OK) return err;
-    if (!it->valid) return SATO_ENOTFOUND;
-    if (it->ahead) {
-        it->ahead = 0;
-        return SATO_OK;
-    }
-    return iter_land(it, mdb_cursor_get(it->cur, &it->k, &it->v, MDB_NEXT));
-}
-
-void sato_db_iter_key(const sato_db_iter_t *it, const unsigned char **key, size_t *key_len) {
-    *key = it->valid ? it->k.mv_data : NULL;
-    *key_len = it->valid ? it->k.mv_size : 0;
-}
-
-void sato_db_iter_value(const sato_db_iter_t *it, const unsigned char **val, size_t *val_len) {
-    *val = it->valid ? it->v.mv_data : NULL;
-    *val_len = it->valid ? it->v.mv_size : 0;
-}
-
-void sato_db_iter_destroy(sato_db_iter_t *it) {
-    if (it == NULL) return;
-    /* A write transaction's cursor dies with the LMDB transaction it was
-     * opened in; close it only if that one is still current. */
-    if (it->cur && (!it->txn->write || it->gen == it->txn->gen)) mdb_cursor_close(it->cur);
-    sato_buf_clear(&it->key);
-    free(it);
 }

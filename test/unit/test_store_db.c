@@ -79,6 +79,19 @@ static void test_basic(void) {
     CHECK(sato_db_begin_write(db, &t) == SATO_OK);
     /* One transaction per thread, so growth can never deadlock. */
     CHECK(sato_db_begin_read(db, &t2) == SATO_EINVAL && t2 == NULL);
+    CHECK(sato_db_begin_write(db, &t2) == SATO_EINVAL && t2 == NULL);
+    {
+        /* Another environment (a wallet beside the chain state) may have
+         * a transaction open at the same time. */
+        char dir2[PATH_MAX + 8];
+        sato_db_t *db2;
+        snprintf(dir2, sizeof(dir2), "%s/other", dir);
+        db2 = open_db(dir2, 0, 0, NULL);
+        CHECK(sato_db_begin_write(db2, &t2) == SATO_OK);
+        CHECK(sato_db_put(t2, META, (const unsigned char *)"w", 1, v, 3) == SATO_OK);
+        CHECK(sato_db_commit(t2) == SATO_OK);
+        sato_db_destroy(db2);
+    }
     for (i = 0; i < 100; i++) {
         key_of(k, (uint64_t)i * 3);
         v[0] = (unsigned char)i;
