@@ -17,6 +17,16 @@ sato_scriptpool_t *sato_scriptpool_create(unsigned threads);
 void sato_scriptpool_destroy(sato_scriptpool_t *pool);
 unsigned sato_scriptpool_threads(const sato_scriptpool_t *pool);
 
+/* A job fed while it runs (Core's CCheckQueueControl), so that scripts
+ * are checked while the caller is still reading coins: begin with the
+ * array (which must not move), add(n) each time checks[0..n) are ready,
+ * finish to wait for all of them. finish must be called before the array
+ * is freed, whatever happens. Its result is as sato_scriptpool_run's over
+ * the n of the last add. */
+void sato_scriptpool_begin(sato_scriptpool_t *pool, const sato_script_check_t *checks);
+void sato_scriptpool_add(sato_scriptpool_t *pool, size_t n);
+size_t sato_scriptpool_finish(sato_scriptpool_t *pool, sato_script_error_t *err);
+
 /* Runs checks[0..n). Returns n if all pass, else the index of the first
  * failing check with *err (may be NULL) set to its script error. */
 size_t sato_scriptpool_run(sato_scriptpool_t *pool, const sato_script_check_t *checks, size_t n,

@@ -46,6 +46,9 @@ int chain_contains(const sato_chainstate_t *cs, const sato_blockidx_t *e);
 void chain_add_candidate(sato_chainstate_t *cs, sato_blockidx_t *e);
 void chain_rebuild_candidates(sato_chainstate_t *cs);
 void chain_receive_data(sato_chainstate_t *cs, sato_blockidx_t *e);
+/* CheckBlock and ContextualCheckBlock of block b at entry e. */
+int chain_check_block(sato_chainstate_t *cs, sato_block_state_t *st, const sato_block_t *b,
+                      sato_blockidx_t *e);
 sato_err_t chain_store_block(sato_chainstate_t *cs, sato_blockidx_t *e, const sato_block_t *b,
                              const sato_filepos_t *known_pos);
 sato_err_t chain_accept_block(sato_chainstate_t *cs, sato_block_state_t *st,

@@ -275,7 +275,7 @@ void chain_receive_data(sato_chainstate_t *cs, sato_blockidx_t *e) {
 }
 
 /* CheckBlock + ContextualCheckBlock for the block of entry e. */
-static int check_block(sato_chainstate_t *cs, sato_block_state_t *st, const sato_block_t *b,
+int chain_check_block(sato_chainstate_t *cs, sato_block_state_t *st, const sato_block_t *b,
                        sato_blockidx_t *e) {
     int64_t prev_mtp = e->prev != NULL ? mtp_of(e->prev) : 0;
     return sato_block_check(st, b, cs->params, 1, 1) &&
@@ -316,6 +316,10 @@ sato_err_t chain_accept_block(sato_chainstate_t *cs, sato_block_state_t *st,
     *out = NULL;
     sato_block_header_hash(hash, &b->header);
     e = sato_blockindex_find(cs->index, hash);
+    if (e != NULL && (e->status & SATO_BLOCKIDX_FAILED_MASK)) {
+        sato_validation_invalid(st, SATO_BLOCK_CACHED_INVALID, "duplicate-invalid", NULL);
+        return SATO_OK;
+    }
     if (e != NULL && (e->status & SATO_BLOCKIDX_HAVE_DATA)) return SATO_OK;
     if (e == NULL && !force) {
         /* An unrequested block must clear the low-work bar before even
@@ -342,7 +346,7 @@ sato_err_t chain_accept_block(sato_chainstate_t *cs, sato_block_state_t *st,
         if (sato_u256_cmp(&e->chain_work, &tip->chain_work) < 0) return SATO_OK;
         if (e->height > tip->height + 288) return SATO_OK;
     }
-    if (!check_block(cs, st, b, e)) {
+    if (!chain_check_block(cs, st, b, e)) {
         if (sato_block_state_cacheable(st)) {
             chain_mark_invalid(cs, e);
             if (cs->best_header == e) chain_rebuild_candidates(cs);
@@ -458,7 +462,7 @@ static sato_err_t connect_tip(sato_chainstate_t *cs, sato_block_state_t *st, sat
         if (err != SATO_OK) goto out;
         /* It passed these checks when stored: failing now is damage. */
         sato_validation_state_init(&cst);
-        if (!sato_block_check(&cst, &disk, cs->params, 1, 1)) {
+        if (!chain_check_block(cs, &cst, &disk, e)) {
             err = chain_fail(cs, SATO_ECORRUPT, "corrupt block found at height %d (%s)", e->height,
                              cst.reason);
             goto out;

@@ -4,6 +4,7 @@
  * Undo format: CompactSize(number of non-coinbase txs), then per tx
  * CompactSize(inputs) and per input: height*2+coinbase (u32 LE), value
  * (i64 LE), CompactSize-prefixed script. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,7 @@ sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sa
     sato_blockidx_t *bip34 = NULL;
     have_ctx_t hc;
     sato_script_error_t serr;
+    int begun = 0;
 
     if (height == 0) return SATO_OK; /* genesis outputs are not spendable */
     {
@@ -82,6 +84,8 @@ sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sa
     checks = sato_calloc(n_in ? n_in : 1, sizeof(*checks));
     txdata = sato_calloc(b->txs_len, sizeof(*txdata));
     sato_buf_write_compactsize(undo, b->txs_len - 1);
+    sato_scriptpool_begin(cs->pool, checks);
+    begun = 1;
 
     for (i = 0; i < b->txs_len; i++) {
         const sato_tx_t *tx = &b->txs[i];
@@ -119,6 +123,7 @@ sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sa
             sato_tx_script_checks(checks + base, tx, spent_out + base, c.script_flags, &txdata[i],
                                   NULL, 0);
             n_checks += tx->vin_len;
+            sato_scriptpool_add(cs->pool, n_checks);
             sato_buf_write_compactsize(undo, tx->vin_len);
             for (j = base; j < k; j++) {
                 sato_buf_write_u32(undo, (uint32_t)spent[j].height * 2u +
@@ -145,16 +150,22 @@ sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sa
         }
     }
     if (!sato_block_connect_finish(&c, st, b)) goto out;
-    fail = sato_scriptpool_run(cs->pool, checks, n_checks, &serr);
+    fail = sato_scriptpool_finish(cs->pool, &serr);
+    begun = 0;
     if (fail < n_checks) {
         char reason[SATO_REJECT_REASON_MAX];
         unsigned char txid[32];
         sato_script_check_reason(reason, sizeof(reason), serr);
         sato_tx_txid(txid, checks[fail].tx);
-        sato_validation_invalid(st, SATO_BLOCK_CONSENSUS, reason, "input %zu of a transaction",
-                                checks[fail].nin);
+        char hex[65];
+        size_t q;
+        for (q = 0; q < 32; q++) snprintf(hex + 2 * q, 3, "%02x", txid[31 - q]);
+        sato_validation_invalid(st, SATO_BLOCK_CONSENSUS, reason, "input %zu of transaction %s",
+                                checks[fail].nin, hex);
     }
 out:
+    /* No worker may still read the arrays freed below. */
+    if (begun) sato_scriptpool_finish(cs->pool, NULL);
     for (i = 0; i < k; i++) free(spent[i].out.script_pubkey.data);
     free(spent);
     free(spent_ptr);

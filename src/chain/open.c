@@ -370,7 +370,7 @@ sato_err_t sato_chainstate_verify(sato_chainstate_t *cs, unsigned n) {
         sato_block_state_t st;
         if ((err = sato_chainstate_read_block(cs, &b, e)) != SATO_OK) break;
         sato_validation_state_init(&st);
-        if (!sato_block_check(&st, &b, cs->params, 1, 1)) {
+        if (!chain_check_block(cs, &st, &b, e)) {
             sato_block_clear(&b);
             err = chain_fail(cs, SATO_ECORRUPT, "corrupt block found at height %d (%s)", h,
                              st.reason);

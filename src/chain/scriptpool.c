@@ -2,6 +2,7 @@
  * small batches. */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -19,11 +20,16 @@ struct sato_scriptpool {
     uint64_t generation;
     unsigned busy; /* workers still on the current job */
     int quit;
-    /* The current job. */
+    /* The current job: checks[0 .. avail) may be taken; closed once the
+     * producer has added the last. */
     const sato_script_check_t *checks;
-    size_t n;
+    atomic_size_t avail;
+    atomic_int closed;
+    atomic_int waiters;
+    pthread_cond_t more;
     atomic_size_t next;
-    atomic_size_t first_fail; /* n when none */
+    atomic_size_t first_fail; /* SIZE_MAX when none */
+    int running;
 };
 
 /* Lowers first_fail to i if i is lower. */
@@ -33,16 +39,32 @@ static void record_fail(sato_scriptpool_t *p, size_t i) {
     }
 }
 
+/* Takes batches of checks until the job is closed and drained, or a
+ * failure makes the rest irrelevant. */
 static void drain(sato_scriptpool_t *p) {
     for (;;) {
-        size_t i = atomic_fetch_add(&p->next, BATCH), end, j;
-        if (i >= p->n) return;
-        end = i + BATCH < p->n ? i + BATCH : p->n;
-        for (j = i; j < end; j++) {
-            /* Checks past a known failure cannot change the verdict. */
-            if (j > atomic_load(&p->first_fail)) return;
-            if (!sato_script_check_run(&p->checks[j], NULL)) record_fail(p, j);
+        size_t i = atomic_load(&p->next), av = atomic_load(&p->avail), end, j;
+        if (i > atomic_load(&p->first_fail)) return;
+        if (i < av) {
+            end = i + BATCH < av ? i + BATCH : av;
+            if (!atomic_compare_exchange_weak(&p->next, &i, end)) continue;
+            for (j = i; j < end; j++) {
+                /* Checks past a known failure cannot change the verdict. */
+                if (j > atomic_load(&p->first_fail)) return;
+                if (!sato_script_check_run(&p->checks[j], NULL)) record_fail(p, j);
+            }
+            continue;
         }
+        if (atomic_load(&p->closed)) {
+            if (atomic_load(&p->next) >= atomic_load(&p->avail)) return;
+            continue;
+        }
+        pthread_mutex_lock(&p->mu);
+        atomic_fetch_add(&p->waiters, 1);
+        while (!atomic_load(&p->closed) && atomic_load(&p->next) >= atomic_load(&p->avail))
+            pthread_cond_wait(&p->more, &p->mu);
+        atomic_fetch_sub(&p->waiters, 1);
+        pthread_mutex_unlock(&p->mu);
     }
 }
 
@@ -75,6 +97,7 @@ sato_scriptpool_t *sato_scriptpool_create(unsigned threads) {
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->start, NULL);
     pthread_cond_init(&p->done, NULL);
+    pthread_cond_init(&p->more, NULL);
     p->workers = sato_calloc(threads, sizeof(pthread_t));
     for (i = 0; i + 1 < threads; i++) {
         if (pthread_create(&p->workers[i], NULL, worker, p) != 0) abort();
@@ -92,6 +115,7 @@ void sato_scriptpool_destroy(sato_scriptpool_t *p) {
     for (i = 0; i + 1 < p->threads; i++) pthread_join(p->workers[i], NULL);
     pthread_cond_destroy(&p->start);
     pthread_cond_destroy(&p->done);
+    pthread_cond_destroy(&p->more);
     pthread_mutex_destroy(&p->mu);
     free(p->workers);
     free(p);
@@ -101,29 +125,57 @@ unsigned sato_scriptpool_threads(const sato_scriptpool_t *p) {
     return p->threads;
 }
 
-size_t sato_scriptpool_run(sato_scriptpool_t *p, const sato_script_check_t *checks, size_t n,
-                           sato_script_error_t *err) {
-    size_t fail;
-    if (err != NULL) *err = SATO_SCRIPT_ERR_OK;
+void sato_scriptpool_begin(sato_scriptpool_t *p, const sato_script_check_t *checks) {
     p->checks = checks;
-    p->n = n;
+    atomic_store(&p->avail, 0);
     atomic_store(&p->next, 0);
-    atomic_store(&p->first_fail, n);
-    if (p->threads > 1 && n > BATCH) {
+    atomic_store(&p->closed, 0);
+    atomic_store(&p->first_fail, SIZE_MAX);
+    p->running = p->threads > 1;
+    if (p->running) {
         pthread_mutex_lock(&p->mu);
         p->busy = p->threads - 1;
         p->generation++;
         pthread_cond_broadcast(&p->start);
         pthread_mutex_unlock(&p->mu);
-        drain(p);
+    }
+}
+
+void sato_scriptpool_add(sato_scriptpool_t *p, size_t n) {
+    atomic_store(&p->avail, n);
+    if (p->running && atomic_load(&p->waiters) > 0) {
+        pthread_mutex_lock(&p->mu);
+        pthread_cond_broadcast(&p->more);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+size_t sato_scriptpool_finish(sato_scriptpool_t *p, sato_script_error_t *err) {
+    size_t fail, n = atomic_load(&p->avail);
+    if (err != NULL) *err = SATO_SCRIPT_ERR_OK;
+    atomic_store(&p->closed, 1);
+    if (p->running) {
+        pthread_mutex_lock(&p->mu);
+        pthread_cond_broadcast(&p->more);
+        pthread_mutex_unlock(&p->mu);
+    }
+    drain(p);
+    if (p->running) {
         pthread_mutex_lock(&p->mu);
         while (p->busy > 0) pthread_cond_wait(&p->done, &p->mu);
         pthread_mutex_unlock(&p->mu);
-    } else {
-        drain(p);
+        p->running = 0;
     }
     fail = atomic_load(&p->first_fail);
+    if (fail >= n) return n;
     /* Checks are pure: running the failing one again gives its error. */
-    if (fail < n && err != NULL) sato_script_check_run(&checks[fail], err);
+    if (err != NULL) sato_script_check_run(&p->checks[fail], err);
     return fail;
+}
+
+size_t sato_scriptpool_run(sato_scriptpool_t *p, const sato_script_check_t *checks, size_t n,
+                           sato_script_error_t *err) {
+    sato_scriptpool_begin(p, checks);
+    sato_scriptpool_add(p, n);
+    return sato_scriptpool_finish(p, err);
 }

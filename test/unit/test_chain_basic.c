@@ -58,5 +58,45 @@ int main(void) {
     }
     blockgen_clear(&g);
     rm_tree(dir);
+
+    /* The verdict on a block does not depend on the number of script
+     * threads: with two bad signatures, every thread count reports the
+     * first one. */
+    {
+        sato_block_t prefix[110], bad;
+        char reasons[3][256];
+        unsigned threads[3] = {1, 2, 4};
+        int t;
+        blockgen_init(&g, &sato_chainparams_regtest, 2);
+        for (i = 0; i < 110; i++) blockgen_next(&g, &prefix[i], 0, 0, 0);
+        blockgen_next(&g, &bad, 50, 1, 1);
+        /* Spend 2 coins per tx is not possible with 10 mature coinbases:
+         * instead 1-input txs, damaged at tx 7 and tx 9 (witness only, so
+         * the block's merkle root stays; the commitment is recomputed). */
+        bad.txs[7].vin[0].witness[0].data[5] ^= 1;
+        bad.txs[9].vin[0].witness[0].data[5] ^= 1;
+        blockgen_block_finish(&g, &bad);
+        for (t = 0; t < 3; t++) {
+            sato_block_state_t st;
+            char d[256];
+            make_tmpdir(d, sizeof(d), "chain-threads");
+            cs = cs_open(d, threads[t], 0);
+            CHECK(cs != NULL);
+            if (cs == NULL) break;
+            for (i = 0; i < 110; i++) CHECK(cs_submit(cs, &prefix[i], NULL));
+            CHECK(!cs_submit(cs, &bad, &st));
+            snprintf(reasons[t], sizeof(reasons[t]), "%s | %s", st.reason, st.debug);
+            sato_chainstate_close(cs);
+            rm_tree(d);
+        }
+        test_case(strncmp(reasons[0], "block-script-verify-flag-failed", 31) == 0,
+                  "bad signature found: %s", reasons[0]);
+        test_case(strcmp(reasons[0], reasons[1]) == 0 && strcmp(reasons[0], reasons[2]) == 0,
+                  "same verdict on 1, 2, 4 threads: %s / %s / %s", reasons[0], reasons[1],
+                  reasons[2]);
+        for (i = 0; i < 110; i++) sato_block_clear(&prefix[i]);
+        sato_block_clear(&bad);
+        blockgen_clear(&g);
+    }
     return test_report("test_chain_basic");
 }

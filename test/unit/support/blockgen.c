@@ -77,11 +77,14 @@ void blockgen_clear(blockgen_t *g) {
 }
 
 void blockgen_copy(blockgen_t *dst, const blockgen_t *src) {
+    static uint64_t forks;
     *dst = *src;
     dst->secp = secp256k1_context_clone(src->secp);
     q_copy(&dst->cb, &src->cb);
     q_copy(&dst->reg, &src->reg);
-    dst->counter += 1000000007ull; /* different coinbases from here on */
+    /* Different coinbases (so different blocks) from here on, however
+     * many forks are made of one generator. */
+    dst->counter += ++forks * 1000000007ull;
 }
 
 static void bytes_set(sato_bytes_t *b, const unsigned char *p, size_t n) {
@@ -172,8 +175,37 @@ static int spk_kind(const blockgen_t *g, const sato_bytes_t *s) {
     return -1;
 }
 
+static int cmp32(const void *a, const void *b) {
+    return memcmp(a, b, 32);
+}
+
+/* Whether an input of the block spends op (only outputs created in the
+ * block itself can be: wallet coins leave the wallet when spent). */
+static int spent_in_block(const sato_block_t *b, const unsigned char *sorted_txids,
+                          const sato_outpoint_t *op) {
+    size_t i, j;
+    if (bsearch(op->hash, sorted_txids, b->txs_len, 32, cmp32) == NULL) return 0;
+    for (i = 1; i < b->txs_len; i++) {
+        for (j = 0; j < b->txs[i].vin_len; j++) {
+            const sato_outpoint_t *p = &b->txs[i].vin[j].prevout;
+            if (p->n == op->n && memcmp(p->hash, op->hash, 32) == 0) return 1;
+        }
+    }
+    return 0;
+}
+
 void blockgen_accept(blockgen_t *g, const sato_block_t *b) {
     size_t i, j;
+    unsigned char *txids = sato_malloc(b->txs_len * 32 + 1);
+    int chained = 0;
+    for (i = 0; i < b->txs_len; i++) sato_tx_txid(txids + 32 * i, &b->txs[i]);
+    qsort(txids, b->txs_len, 32, cmp32);
+    /* Does any input spend an output of this block? */
+    for (i = 1; i < b->txs_len && !chained; i++) {
+        for (j = 0; j < b->txs[i].vin_len && !chained; j++) {
+            if (bsearch(b->txs[i].vin[j].prevout.hash, txids, b->txs_len, 32, cmp32)) chained = 1;
+        }
+    }
     g->height++;
     sato_block_header_hash(g->tip, &b->header);
     g->time = b->header.time;
@@ -188,6 +220,7 @@ void blockgen_accept(blockgen_t *g, const sato_block_t *b) {
             if (kind < 0 || b->txs[i].vout[j].value <= 0) continue;
             memcpy(u.op.hash, txid, 32);
             u.op.n = (uint32_t)j;
+            if (chained && spent_in_block(b, txids, &u.op)) continue;
             u.value = b->txs[i].vout[j].value;
             u.height = g->height;
             u.coinbase = (i == 0);
@@ -195,6 +228,7 @@ void blockgen_accept(blockgen_t *g, const sato_block_t *b) {
             q_push(i == 0 ? &g->cb : &g->reg, &u);
         }
     }
+    free(txids);
 }
 
 size_t blockgen_mature(const blockgen_t *g) {
@@ -221,18 +255,25 @@ static int take(blockgen_t *g, blockgen_utxo_t *u) {
 
 int blockgen_spend(blockgen_t *g, sato_tx_t *tx, size_t n_in, size_t n_out, int64_t fee) {
     blockgen_utxo_t *ins;
+    size_t i;
+    sato_tx_init(tx);
+    if (n_in == 0 || n_out == 0 || blockgen_mature(g) < n_in) return 0;
+    ins = sato_malloc(n_in * sizeof(*ins));
+    for (i = 0; i < n_in; i++) take(g, &ins[i]);
+    blockgen_spend_utxos(g, tx, ins, n_in, n_out, fee);
+    free(ins);
+    return 1;
+}
+
+void blockgen_spend_utxos(blockgen_t *g, sato_tx_t *tx, const blockgen_utxo_t *ins, size_t n_in,
+                          size_t n_out, int64_t fee) {
     sato_txout_t *spent;
     sato_txdata_t txdata;
     int64_t total = 0, each;
     size_t i;
     sato_tx_init(tx);
-    if (n_in == 0 || n_out == 0 || blockgen_mature(g) < n_in) return 0;
-    ins = sato_malloc(n_in * sizeof(*ins));
     spent = sato_calloc(n_in, sizeof(*spent));
-    for (i = 0; i < n_in; i++) {
-        take(g, &ins[i]);
-        total += ins[i].value;
-    }
+    for (i = 0; i < n_in; i++) total += ins[i].value;
     tx->version = 2;
     tx->vin = sato_calloc(n_in, sizeof(sato_txin_t));
     tx->vin_len = n_in;
@@ -282,9 +323,7 @@ int blockgen_spend(blockgen_t *g, sato_tx_t *tx, size_t n_in, size_t n_out, int6
             bytes_set(&tx->vin[i].witness[1], g->pub33, 33);
         }
     }
-    free(ins);
     free(spent);
-    return 1;
 }
 
 void blockgen_next(blockgen_t *g, sato_block_t *b, size_t n_tx, size_t in_per_tx,

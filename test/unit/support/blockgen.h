@@ -72,6 +72,11 @@ void blockgen_accept(blockgen_t *g, const sato_block_t *b);
  * wallet. Returns 0 (tx empty) if there are not enough. */
 int blockgen_spend(blockgen_t *g, sato_tx_t *tx, size_t n_in, size_t n_out, int64_t fee);
 
+/* The same over given outputs (which may be immature, or not in the
+ * wallet at all: for tests of bad spends). */
+void blockgen_spend_utxos(blockgen_t *g, sato_tx_t *tx, const blockgen_utxo_t *ins, size_t n_in,
+                          size_t n_out, int64_t fee);
+
 /* Mature wallet outputs available at the next height. */
 size_t blockgen_mature(const blockgen_t *g);
 
