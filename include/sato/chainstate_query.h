@@ -42,6 +42,25 @@ typedef struct {
 } sato_utxo_extra_t;
 sato_err_t sato_chainstate_utxo_extra(sato_chainstate_t *cs, sato_utxo_extra_t *out);
 
+/* The coins a connected block's transactions spent (Core's CBlockUndo),
+ * from its undo data: the inputs of transaction i (i >= 1) are
+ * coins[first[i]] .. coins[first[i] + b->txs[i].vin_len - 1]. Scripts
+ * point into raw. */
+typedef struct {
+    sato_coin_t *coins;
+    size_t *first;
+    size_t n_txs;
+    sato_buf_t raw;
+} sato_block_undo_t;
+
+/* Reads the undo data of block e (whose transactions are b). SATO_OK,
+ * SATO_ENOTFOUND if e has none (genesis, never connected), SATO_ECORRUPT
+ * if it does not fit b, or a storage error. *out needs
+ * sato_block_undo_clear either way. */
+sato_err_t sato_chainstate_read_undo(sato_chainstate_t *cs, sato_block_undo_t *out,
+                                     const sato_blockidx_t *e, const sato_block_t *b);
+void sato_block_undo_clear(sato_block_undo_t *u);
+
 /* Bytes used by the blk and rev files. */
 uint64_t sato_chainstate_blocks_size(const sato_chainstate_t *cs);
 

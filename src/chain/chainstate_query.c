@@ -2,6 +2,7 @@
  * chainstate_query.h). Lives beside the chain code because it reads the
  * chain state's own structure (chain_internal.h). */
 #include <dirent.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 #include "sato/chainstate_query.h"
 #include "sato/coinscache.h"
 #include "sato/difficulty.h"
+#include "sato/mem.h"
 
 sato_err_t sato_chainstate_get_coin(sato_chainstate_t *cs, sato_coin_t *coin, sato_buf_t *script,
                                     const sato_outpoint_t *op) {
@@ -95,6 +97,57 @@ out:
     snprintf(path, sizeof(path), "%s/chainstate/data.mdb", cs->opts.datadir);
     out->disk_size = file_size(path);
     return SATO_OK;
+}
+
+/* One undo record: height*2+coinbase (u32), value (u64), script. */
+static int read_undo_coin(sato_reader_t *r, sato_coin_t *c) {
+    uint32_t code;
+    uint64_t v, len;
+    const unsigned char *s;
+    if (!sato_read_u32(r, &code) || !sato_read_u64(r, &v) || !sato_read_compactsize(r, &len) ||
+        !sato_read_span(r, &s, (size_t)len))
+        return 0;
+    c->height = (int32_t)(code >> 1);
+    c->is_coinbase = (int)(code & 1);
+    c->out.value = (int64_t)v;
+    c->out.script_pubkey.data = (unsigned char *)s;
+    c->out.script_pubkey.len = (size_t)len;
+    return 1;
+}
+
+sato_err_t sato_chainstate_read_undo(sato_chainstate_t *cs, sato_block_undo_t *out,
+                                     const sato_blockidx_t *e, const sato_block_t *b) {
+    sato_reader_t r;
+    uint64_t n;
+    size_t i, j, total = 0;
+    sato_err_t err;
+    memset(out, 0, sizeof(*out));
+    sato_buf_init(&out->raw);
+    if (!(e->status & SATO_BLOCKIDX_HAVE_UNDO) || b->txs_len == 0) return SATO_ENOTFOUND;
+    err = sato_blockstore_read_undo(cs->bs, &out->raw, e->hash, e->undo_pos);
+    if (err != SATO_OK) return err;
+    for (i = 1; i < b->txs_len; i++) total += b->txs[i].vin_len;
+    out->coins = sato_calloc(total + 1, sizeof(*out->coins));
+    out->first = sato_calloc(b->txs_len, sizeof(*out->first));
+    out->n_txs = b->txs_len;
+    sato_reader_init(&r, out->raw.data, out->raw.len);
+    if (!sato_read_compactsize(&r, &n) || n + 1 != b->txs_len) return SATO_ECORRUPT;
+    for (i = 1, total = 0; i < b->txs_len; i++) {
+        uint64_t m;
+        out->first[i] = total;
+        if (!sato_read_compactsize(&r, &m) || m != b->txs[i].vin_len) return SATO_ECORRUPT;
+        for (j = 0; j < m; j++)
+            if (!read_undo_coin(&r, &out->coins[total++])) return SATO_ECORRUPT;
+    }
+    return sato_reader_done(&r) ? SATO_OK : SATO_ECORRUPT;
+}
+
+void sato_block_undo_clear(sato_block_undo_t *u) {
+    free(u->coins);
+    free(u->first);
+    sato_buf_clear(&u->raw);
+    memset(u, 0, sizeof(*u));
+    sato_buf_init(&u->raw);
 }
 
 uint64_t sato_chainstate_blocks_size(const sato_chainstate_t *cs) {

@@ -160,9 +160,6 @@ static json_t *rpc_getblock(sato_rpc_request_t *req) {
         verbosity = json_is_true(v);
     else if (!sato_rpc_param_int(req, 1, 1, &verbosity))
         return NULL;
-    if (verbosity >= 3)
-        return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER,
-                              "Verbosity 3 (prevouts from undo data) is not supported yet");
     if ((ctl = rpc_chain_lock(req)) == NULL) return NULL;
     if ((e = param_block(req, ctl, hash)) == NULL) goto out;
     if (!(e->status & SATO_BLOCKIDX_HAVE_DATA)) {
@@ -186,6 +183,25 @@ static json_t *rpc_getblock(sato_rpc_request_t *req) {
         sato_buf_clear(&ser);
     } else {
         json_t *txs = json_array();
+        sato_block_undo_t undo;
+        int have_undo = 0;
+        memset(&undo, 0, sizeof(undo));
+        sato_buf_init(&undo.raw);
+        if (verbosity >= 2) {
+            /* Fees (and prevouts at 3) come from the undo data, which only
+             * connected blocks have. */
+            err = sato_chainstate_read_undo(sato_chainctl_chainstate(ctl), &undo, e, &block);
+            have_undo = err == SATO_OK;
+            if (err != SATO_OK && err != SATO_ENOTFOUND) {
+                sato_block_undo_clear(&undo);
+                sato_block_clear(&block);
+                json_decref(txs);
+                sato_rpc_error(req, SATO_RPC_INTERNAL_ERROR,
+                               "Undo data expected but can't be read. This could be due to disk corruption or a "
+                               "conflict with a pruning event.");
+                goto out;
+            }
+        }
         out = rpc_header_json(ctl, e);
         json_object_set_new(out, "strippedsize", json_integer((json_int_t)sato_block_size(&block, 0)));
         json_object_set_new(out, "size", json_integer((json_int_t)sato_block_size(&block, 1)));
@@ -198,10 +214,13 @@ static json_t *rpc_getblock(sato_rpc_request_t *req) {
                 sato_tx_txid(txid, &block.txs[i]);
                 json_array_append_new(txs, rpc_hash_json(txid));
             } else {
-                json_array_append_new(txs, sato_tx_json(req->ctx->chain->addr, &block.txs[i], NULL, 1));
+                const sato_coin_t *spent = have_undo && i > 0 ? &undo.coins[undo.first[i]] : NULL;
+                json_array_append_new(txs, rpc_tx_json_undo(req->ctx->chain->addr, &block.txs[i], spent,
+                                                            verbosity >= 3, 1));
             }
         }
         json_object_set_new(out, "tx", txs);
+        sato_block_undo_clear(&undo);
     }
     sato_block_clear(&block);
 out:
@@ -440,7 +459,7 @@ static const sato_rpc_method_t methods[] = {
      "If verbosity is 0, returns a string that is serialized, hex-encoded data for block 'hash'.\n"
      "If verbosity is 1, returns an Object with information about block <hash>.\n"
      "If verbosity is 2, returns an Object with information about block <hash> and information about each "
-     "transaction (without fees: undo data is not read yet). Verbosity 3 is not supported yet.",
+     "transaction.\nIf verbosity is 3, also each input's prevout (for connected blocks).",
      1},
     {"blockchain", "getblockchaininfo", rpc_getblockchaininfo, args_none,
      "getblockchaininfo\nReturns an object containing various state info regarding blockchain processing.", 0},

@@ -7,6 +7,7 @@
 #include "sato/hex.h"
 #include "sato/json_out.h"
 #include "sato/pow.h"
+#include "sato/tx_json.h"
 
 int rpc_param_hash(sato_rpc_request_t *req, size_t i, const char *name, unsigned char out[32]) {
     const char *s;
@@ -109,4 +110,47 @@ json_t *rpc_header_json(sato_chainctl_t *ctl, const sato_blockidx_t *e) {
     if (e->prev != NULL) json_object_set_new(o, "previousblockhash", rpc_hash_json(e->prev->hash));
     if (next != NULL) json_object_set_new(o, "nextblockhash", rpc_hash_json(next->hash));
     return o;
+}
+
+static json_t *prevout_json(const sato_chain_addr_t *chain, const sato_coin_t *c) {
+    json_t *p = json_object();
+    json_object_set_new(p, "generated", json_boolean(c->is_coinbase));
+    json_object_set_new(p, "height", json_integer(c->height));
+    json_object_set_new(p, "value", sato_json_amount(c->out.value));
+    json_object_set_new(p, "scriptPubKey",
+                        sato_script_json(chain, c->out.script_pubkey.data, c->out.script_pubkey.len, 1, 1, NULL, 0));
+    return p;
+}
+
+json_t *rpc_tx_json_undo(const sato_chain_addr_t *chain, const sato_tx_t *tx, const sato_coin_t *spent,
+                         int with_prevout, int include_hex) {
+    json_t *j = sato_tx_json(chain, tx, NULL, include_hex), *out, *v;
+    const char *key;
+    int64_t in = 0, outs = 0;
+    size_t i;
+    if (spent == NULL) return j;
+    for (i = 0; i < tx->vin_len; i++) in += spent[i].out.value;
+    for (i = 0; i < tx->vout_len; i++) outs += tx->vout[i].value;
+    out = json_object();
+    json_object_foreach(j, key, v) {
+        if (strcmp(key, "vin") == 0 && with_prevout) {
+            json_t *vin = json_array(), *item;
+            size_t k;
+            json_array_foreach(v, k, item) {
+                json_t *o = json_object(), *iv;
+                const char *ik;
+                json_object_foreach(item, ik, iv) {
+                    if (strcmp(ik, "sequence") == 0) json_object_set_new(o, "prevout", prevout_json(chain, &spent[k]));
+                    json_object_set(o, ik, iv);
+                }
+                json_array_append_new(vin, o);
+            }
+            json_object_set_new(out, key, vin);
+            continue;
+        }
+        json_object_set(out, key, v);
+        if (strcmp(key, "vout") == 0) json_object_set_new(out, "fee", sato_json_amount(in - outs));
+    }
+    json_decref(j);
+    return out;
 }

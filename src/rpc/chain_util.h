@@ -7,6 +7,7 @@
 
 #include "sato/chainctl.h"
 #include "sato/chainstate.h"
+#include "sato/coins.h"
 #include "sato/rpc.h"
 
 /* Core's ParseHashV: a string of 64 hex digits in display order, else
@@ -36,5 +37,11 @@ json_t *rpc_header_json(sato_chainctl_t *ctl, const sato_blockidx_t *e);
 
 /* Big-endian hex of a 256-bit number, as uint256::GetHex prints it. */
 json_t *rpc_u256_json(const sato_u256_t *v);
+
+/* Core's TxToUniv given the coins tx spent (spent NULL: none known, as
+ * for a coinbase): "fee" after "vout", and with with_prevout each input's
+ * "prevout" {generated, height, value, scriptPubKey} before "sequence". */
+json_t *rpc_tx_json_undo(const sato_chain_addr_t *chain, const sato_tx_t *tx, const sato_coin_t *spent,
+                         int with_prevout, int include_hex);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "chain_util.h"
+#include "sato/chainstate_query.h"
 #include "sato/hex.h"
 #include "sato/mem.h"
 #include "sato/rpc_methods.h"
@@ -120,15 +121,46 @@ static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
         sato_buf_clear(&ser);
         goto out;
     }
-    /* Verbosity 2 would add prevouts and the fee from undo data, which
-     * this node does not read yet: it answers as verbosity 1. */
     out = json_object();
     if (given != NULL)
         json_object_set_new(out, "in_active_chain", json_boolean(sato_chainstate_at(cs, given->height) == given));
     {
-        json_t *txj = sato_tx_json(req->ctx->chain->addr, &tx, NULL, 1);
+        /* Verbosity 2: the fee and each input's prevout from the block's
+         * undo data, where there is some (not for a coinbase). */
+        sato_block_t b;
+        sato_block_undo_t undo;
+        const sato_coin_t *spent = NULL;
+        json_t *txj;
+        memset(&undo, 0, sizeof(undo));
+        sato_buf_init(&undo.raw);
+        sato_block_init(&b);
+        if (verbosity >= 2 && !sato_tx_is_coinbase(&tx) && (in_block->status & SATO_BLOCKIDX_HAVE_UNDO)) {
+            size_t i;
+            unsigned char h[32];
+            err = sato_chainstate_read_block(cs, &b, in_block);
+            if (err == SATO_OK) err = sato_chainstate_read_undo(cs, &undo, in_block, &b);
+            if (err != SATO_OK) {
+                sato_block_undo_clear(&undo);
+                sato_block_clear(&b);
+                json_decref(out);
+                out = sato_rpc_error(req, SATO_RPC_INTERNAL_ERROR,
+                                     "Undo data expected but can't be read. This could be due to disk corruption "
+                                     "or a conflict with a pruning event.");
+                goto out;
+            }
+            for (i = 1; i < b.txs_len; i++) {
+                sato_tx_txid(h, &b.txs[i]);
+                if (memcmp(h, txid, 32) == 0) {
+                    spent = &undo.coins[undo.first[i]];
+                    break;
+                }
+            }
+        }
+        txj = rpc_tx_json_undo(req->ctx->chain->addr, &tx, spent, 1, 1);
         json_object_update(out, txj);
         json_decref(txj);
+        sato_block_undo_clear(&undo);
+        sato_block_clear(&b);
     }
     json_object_set_new(out, "blockhash", rpc_hash_json(in_block->hash));
     if (sato_chainstate_at(cs, in_block->height) == in_block) {
@@ -151,7 +183,7 @@ static const sato_rpc_method_t methods[] = {
     {"rawtransactions", "getrawtransaction", rpc_getrawtransaction, args_getrawtransaction,
      "getrawtransaction \"txid\" ( verbosity \"blockhash\" )\n"
      "Return the raw transaction data: from the given block, or with -txindex from any block of the active "
-     "chain.\nThis node has no mempool yet; verbosity 2 answers as 1 (no prevouts or fee yet).",
+     "chain.\nThis node has no mempool yet.",
      1},
 };
 

@@ -27,3 +27,11 @@ def grind(header80, want_valid=True, target=REGTEST_TARGET):
         if meets_target(bytes(h), target) == want_valid:
             return bytes(h)
         nonce += 1
+
+
+def spend_hex(txid, value_sats, script_hex="51"):
+    """A version 2 transaction spending output 0 of txid (an OP_TRUE
+    output, so an empty scriptSig) into one output."""
+    spk = bytes.fromhex(script_hex)
+    return ("02000000" + "01" + bytes.fromhex(txid)[::-1].hex() + "00000000" + "00" + "ffffffff"
+            + "01" + value_sats.to_bytes(8, "little").hex() + "%02x" % len(spk) + spk.hex() + "00000000")

@@ -6,7 +6,7 @@ import signal
 
 import pytest
 
-from chainutil import ADDR, grind, header_hash
+from chainutil import ADDR, grind, header_hash, spend_hex
 from framework import Node, RPCError
 
 
@@ -132,8 +132,9 @@ def test_submitblock_submitheader_and_utxo_hash(make_node):
     assert rpc_error(b, "submitblock", "0000") == (-22, "Block decode failed")
 
 
-def test_generateblock_and_descriptor(node):
-    h = node.rpc("generatetodescriptor", 2, "addr(%s)" % ADDR)
+def test_generateblock_and_descriptor(make_node):
+    node = make_node(["-txindex"])
+    h = node.rpc("generatetodescriptor", 2, "raw(51)")
     assert len(h) == 2
     r = node.rpc("generateblock", ADDR, [])
     assert set(r) == {"hash"} and node.rpc("getbestblockhash") == r["hash"]
@@ -145,15 +146,29 @@ def test_generateblock_and_descriptor(node):
     cb = blk["tx"][0]
     assert cb["vout"][0]["scriptPubKey"]["hex"] == "51"
     assert cb["vout"][-1]["scriptPubKey"]["hex"].startswith("6a24aa21a9ed")
-    assert blk["coinbase_tx"]["witness"] == "00" * 32
+    assert blk["coinbase_tx"]["witness"] == "00" * 32 and "fee" not in cb
     # Spend the first coinbase (mature after 100 blocks) in a generated block.
     node.rpc("generatetoaddress", 100, ADDR)
-    cbtx = node.rpc("getblock", h[0], 2)["tx"][0]
-    spend = ("02000000" + "01" + bytes.fromhex(cbtx["txid"])[::-1].hex() + "00000000" + "00" + "ffffffff"
-             + "01" + (49 * 10**8).to_bytes(8, "little").hex() + "0151" + "00000000")
-    # The P2WPKH coinbase output needs a signature: the block is rejected.
-    code, msg = rpc_error(node, "generateblock", ADDR, [spend])
-    assert code == -25 and msg.startswith("TestBlockValidity failed: ")
+    cbtxid = node.rpc("getblock", h[0])["tx"][0]
+    too_much = spend_hex(cbtxid, 51 * 10**8)
+    code, msg = rpc_error(node, "generateblock", ADDR, [too_much])
+    assert code == -25 and msg.startswith("TestBlockValidity failed: bad-txns-in-belowout")
+    spend = spend_hex(cbtxid, 49 * 10**8)
+    r = node.rpc("generateblock", ADDR, [spend])
+    blk = node.rpc("getblock", r["hash"], 2)
+    assert len(blk["tx"]) == 2 and blk["nTx"] == 2
+    tx = blk["tx"][1]
+    assert tx["hex"] == spend and float(tx["fee"]) == 1.0 and "prevout" not in tx["vin"][0]
+    assert list(tx)[-2:] == ["fee", "hex"]
+    tx3 = node.rpc("getblock", r["hash"], 3)["tx"][1]
+    assert tx3["vin"][0]["prevout"] == {"generated": True, "height": 1, "value": 50,
+                                        "scriptPubKey": cb["vout"][0]["scriptPubKey"]}
+    assert list(tx3["vin"][0])[-2:] == ["prevout", "sequence"]
+    raw2 = node.rpc("getrawtransaction", tx["txid"], 2)
+    assert raw2["fee"] == tx["fee"] and raw2["vin"][0]["prevout"] == tx3["vin"][0]["prevout"]
+    assert raw2["blockhash"] == r["hash"] and raw2["confirmations"] == 1
+    assert node.rpc("gettxout", cbtxid, 0) is None
+    assert node.rpc("gettxout", tx["txid"], 0)["coinbase"] is False
     assert rpc_error(node, "generateblock", ADDR, ["00" * 32]) == \
         (-5, "Transaction %s not in mempool." % ("00" * 32))
     code, _ = rpc_error(node, "generateblock", ADDR, ["zz"])
