@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include "test_chain_util.h"
 
+#include "../../src/chain/chain_internal.h"
 #include "sato/fault.h"
 #include "test.h"
 
@@ -180,6 +181,30 @@ int main(void) {
             sato_chainstate_close(bad);
         }
     }
+    /* Core's free-space check: below the limit nothing is written. */
+    {
+        sato_chainstate_opts_t o;
+        sato_chainstate_t *low = NULL;
+        sato_block_state_t st;
+        sato_block_t extra;
+        sato_err_t err;
+        sato_chainstate_opts_init(&o, &sato_chainparams_regtest, dir);
+        CHECK(sato_chainstate_open(&low, &o) == SATO_OK);
+        if (low != NULL) {
+            low->opts.min_free_bytes = INT64_MAX; /* (white-box) the disk is now "full" */
+            chaingen_next(&g, &extra, 1, 1, 1);
+            err = sato_chainstate_process_block(low, &st, &extra, 1, NULL);
+            test_case(err == SATO_ENOSPC && strstr(sato_chainstate_error(low), "disk space") != NULL,
+                      "low disk space: refused with a message (%s)", sato_chainstate_error(low));
+            test_case(sato_validation_is_valid(&st) && no_invalid(low, &extra, 1),
+                      "low disk space: no verdict on the block");
+            low->opts.min_free_bytes = 0;
+            test_case(cs_submit(low, &extra, &st), "low disk space: accepted once space is back");
+            sato_chainstate_destroy(low); /* unflushed: the block is cut off again */
+            sato_block_clear(&extra);
+        }
+    }
+
     for (i = 0; i < N; i++) sato_block_clear(&blocks[i]);
     chaingen_clear(&g);
     rm_tree(dir);
