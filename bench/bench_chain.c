@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "blockgen.h"
+#include "chaingen.h"
 #include "sato/chainstate.h"
 #include "sato/hash.h"
 
@@ -163,16 +163,16 @@ void bench_chain(void) {
     const char *env = getenv("SATO_BENCH_CHAIN_BLOCKS");
     size_t n = env ? strtoul(env, NULL, 10) : 300, i, inputs;
     sato_block_t *blocks;
-    blockgen_t g;
+    chaingen_t g;
     double t0 = now_s();
     unsigned threads;
     if (n < 130) n = 130;
     blocks = calloc(n, sizeof(*blocks));
-    blockgen_init(&g, &sato_chainparams_regtest, 42);
-    for (i = 0; i < 120; i++) blockgen_next(&g, &blocks[i], 0, 0, 0);
+    chaingen_init(&g, &sato_chainparams_regtest, 42);
+    for (i = 0; i < 120; i++) chaingen_next(&g, &blocks[i], 0, 0, 0);
     /* Fan-out: 20 mature coinbases into 2,000 outputs. */
-    blockgen_next(&g, &blocks[120], 20, 1, 100);
-    for (i = 121; i < n; i++) blockgen_next(&g, &blocks[i], 1000, 2, 2);
+    chaingen_next(&g, &blocks[120], 20, 1, 100);
+    for (i = 121; i < n; i++) chaingen_next(&g, &blocks[i], 1000, 2, 2);
     inputs = count_inputs(blocks, n);
     printf("chain: built %zu blocks, %zu inputs (%.0f per full block) in %.1f s\n", n, inputs,
            (double)count_inputs(blocks + 121, n - 121) / (double)(n - 121), now_s() - t0);
@@ -183,5 +183,5 @@ void bench_chain(void) {
     }
     for (i = 0; i < n; i++) sato_block_clear(&blocks[i]);
     free(blocks);
-    blockgen_clear(&g);
+    chaingen_clear(&g);
 }

@@ -14,7 +14,8 @@
  *            read its coins, sato_block_connect_tx, run or queue its
  *            script checks (sato/tx_verify.h), spend and add its coins;
  *            then sato_block_connect_finish, then the queued script
- *            results (ConnectBlock).
+ *            results (ConnectBlock). The genesis block is not connected:
+ *            its coinbase is unspendable.
  *
  * A block that fails with SATO_BLOCK_MUTATED may be a valid block whose
  * transactions or witnesses were tampered with in transit: reject the
@@ -65,9 +66,37 @@ int sato_block_check_merkle_root(sato_block_state_t *st, const sato_block_t *b);
  * "bad-cb-multiple", any sato_tx_check reason, and "bad-blk-sigops"
  * (legacy sigops * 4 over 80,000). Witnesses are not examined: they are
  * not committed to until sato_block_verify has checked the commitment.
- * Signet's block signature ("bad-signet-blksig") is not checked here. */
+ * On a signet, with check_pow, the block's signature comes right after
+ * the PoW (CONSENSUS "bad-signet-blksig"). */
 int sato_block_check(sato_block_state_t *st, const sato_block_t *b, const sato_chainparams_t *p,
                      int check_pow, int check_merkle);
+
+/* ---- Signet (BIP325) ---- */
+
+/* The two virtual transactions of a signet block (Core's SignetTxs):
+ * to_spend pays 0 to the challenge from a scriptSig committing to the
+ * header without its nonce and with the merkle root the block would have
+ * without its solution; to_sign spends it with the solution's scriptSig
+ * and witness. A signer signs to_sign's input 0; a verifier runs it. */
+typedef struct {
+    sato_tx_t to_spend;
+    sato_tx_t to_sign;
+} sato_signet_txs_t;
+
+/* Builds both from the block's witness commitment output: the first push
+ * there starting with ec c7 da a2 carries the solution (none is allowed,
+ * for a challenge that needs no input). Returns 0 (out left empty) if the
+ * block has no transactions, no witness commitment, or a solution that
+ * does not parse exactly. Clear with sato_signet_txs_clear. */
+int sato_signet_txs_create(sato_signet_txs_t *out, const sato_block_t *b,
+                           const unsigned char *challenge, size_t challenge_len);
+void sato_signet_txs_clear(sato_signet_txs_t *t);
+
+/* Core's CheckSignetBlockSolution: 1 if the block is the network's genesis
+ * or its solution satisfies p->signet_challenge (flags P2SH, WITNESS,
+ * DERSIG, NULLDUMMY). sato_block_check calls it on signets when check_pow
+ * is set ("bad-signet-blksig"). */
+int sato_signet_check_block(const sato_block_t *b, const sato_chainparams_t *p);
 
 /* Core's CheckWitnessMalleation, as MUTATED: with expect_commitment (segwit
  * active) and a commitment present, "bad-witness-nonce-size" or

@@ -45,8 +45,12 @@ typedef struct {
     unsigned check_blocks;   /* blocks verified at start (Core's -checkblocks); 0: 6 */
     int no_check_blocks;     /* 1: skip the start-up check */
     uint32_t max_file_size;  /* blk/rev file size limit; 0: 128 MiB */
-    unsigned flush_every;    /* also flush after this many connected blocks; 0: only on
-                                cache size, explicit flush and close */
+    unsigned flush_every;    /* also flush after this many connected blocks; 0: never for
+                                that reason */
+    unsigned flush_interval_s; /* and when this long has passed since the last flush
+                                  (Core: about an hour); 0: 3600 */
+    int64_t min_free_bytes;  /* refuse to write (SATO_ENOSPC) below this much free disk
+                                space, as Core's 50 MiB check; 0: 50 MiB; < 0: no check */
     int64_t (*now)(void *ctx); /* the clock for "time-too-new"; NULL: time(NULL) */
     void *now_ctx;
 } sato_chainstate_opts_t;

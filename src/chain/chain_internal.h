@@ -31,6 +31,7 @@ struct sato_chainstate {
     uint64_t next_seq;
     sato_scriptpool_t *pool;
     unsigned since_flush;
+    int64_t last_flush; /* time(NULL) of the last flush */
     /* The block being processed, so that connecting it needs no read. */
     const sato_block_t *mem_block;
     sato_blockidx_t *mem_idx;
@@ -39,6 +40,9 @@ struct sato_chainstate {
 
 sato_err_t chain_fail(sato_chainstate_t *cs, sato_err_t err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* SATO_ENOSPC (with the message set) if the disk has less free space than
+ * opts.min_free_bytes. */
+sato_err_t chain_check_disk_space(sato_chainstate_t *cs);
 void chain_mark_dirty(sato_chainstate_t *cs, sato_blockidx_t *e);
 void chain_mark_invalid(sato_chainstate_t *cs, sato_blockidx_t *e);
 sato_blockidx_t *chain_tip(const sato_chainstate_t *cs);

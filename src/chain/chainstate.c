@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +41,16 @@ const char *sato_chainstate_error(const sato_chainstate_t *cs) {
 }
 
 /* ---- small helpers ---- */
+
+sato_err_t chain_check_disk_space(sato_chainstate_t *cs) {
+    struct statvfs sv;
+    if (cs->opts.min_free_bytes < 0) return SATO_OK;
+    if (statvfs(cs->opts.datadir, &sv) != 0) return SATO_OK; /* the writes will tell */
+    if ((uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize < (uint64_t)cs->opts.min_free_bytes)
+        return chain_fail(cs, SATO_ENOSPC, "disk space is too low (under %lld MiB free in %s)",
+                          (long long)(cs->opts.min_free_bytes >> 20), cs->opts.datadir);
+    return SATO_OK;
+}
 
 void chain_mark_dirty(sato_chainstate_t *cs, sato_blockidx_t *e) {
     if (e->dirty) return;
@@ -292,6 +303,7 @@ sato_err_t chain_store_block(sato_chainstate_t *cs, sato_blockidx_t *e, const sa
     } else {
         sato_buf_t buf;
         sato_err_t err;
+        if ((err = chain_check_disk_space(cs)) != SATO_OK) return err;
         sato_buf_init(&buf);
         sato_block_write(&buf, b, 1);
         err = sato_blockstore_append_block(cs->bs, &pos, buf.data, buf.len);
@@ -497,7 +509,8 @@ out:
 
 static sato_err_t maybe_flush(sato_chainstate_t *cs) {
     if (sato_coins_memory(cs->coins) > cs->opts.dbcache_bytes ||
-        (cs->opts.flush_every != 0 && cs->since_flush >= cs->opts.flush_every))
+        (cs->opts.flush_every != 0 && cs->since_flush >= cs->opts.flush_every) ||
+        (int64_t)time(NULL) - cs->last_flush >= (int64_t)cs->opts.flush_interval_s)
         return sato_chainstate_flush(cs);
     return SATO_OK;
 }
@@ -551,6 +564,7 @@ sato_err_t sato_chainstate_flush(sato_chainstate_t *cs) {
     unsigned char ends_raw[SATO_BLOCKSTORE_ENDS_SIZE], rec[SATO_BLOCKIDX_RECORD_SIZE];
     sato_err_t err;
     size_t i;
+    if ((err = chain_check_disk_space(cs)) != SATO_OK) return err;
     if ((err = sato_blockstore_flush(cs->bs)) != SATO_OK)
         return chain_fail(cs, err, "syncing block files");
     if (sato_fault_point("chain.flush.synced") != 0) return chain_fail(cs, SATO_EIO, "flush");
@@ -573,6 +587,7 @@ sato_err_t sato_chainstate_flush(sato_chainstate_t *cs) {
     for (i = 0; i < cs->n_dirty; i++) cs->dirty[i]->dirty = 0;
     cs->n_dirty = 0;
     cs->since_flush = 0;
+    cs->last_flush = (int64_t)time(NULL);
     return SATO_OK;
 fail:
     return chain_fail(cs, err, "writing the chainstate database");

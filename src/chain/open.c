@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "chain_internal.h"
@@ -238,6 +239,9 @@ sato_err_t sato_chainstate_open(sato_chainstate_t **out, const sato_chainstate_o
     cs->opts = *opts;
     if (cs->opts.dbcache_bytes == 0) cs->opts.dbcache_bytes = DEFAULT_DBCACHE;
     if (cs->opts.check_blocks == 0) cs->opts.check_blocks = 6;
+    if (cs->opts.flush_interval_s == 0) cs->opts.flush_interval_s = 3600;
+    if (cs->opts.min_free_bytes == 0) cs->opts.min_free_bytes = (int64_t)50 << 20;
+    cs->last_flush = (int64_t)time(NULL);
     cs->params = opts->params;
     sato_u256_from_hex(&cs->min_work, cs->params->minimum_chain_work_hex);
     cs->height = -1;

@@ -48,6 +48,10 @@ int sato_block_check(sato_block_state_t *st, const sato_block_t *b, const sato_c
     size_t i;
     const char *reason;
     if (check_pow && !sato_block_check_header(st, &b->header, p)) return 0;
+    if (p->signet_blocks && check_pow && !sato_signet_check_block(b, p)) {
+        return sato_validation_invalid(st, SATO_BLOCK_CONSENSUS, "bad-signet-blksig",
+                                       "signet block signature validation failure");
+    }
     /* Everything that shows the bytes differ from what the header commits
      * to comes first, so that a corrupted copy never gets the header
      * marked invalid. */
@@ -112,8 +116,10 @@ int sato_block_is_mutated(sato_block_state_t *st, const sato_block_t *b, int che
          * Root Construction", 3.1). */
         for (i = 0; i < b->txs_len; i++) {
             if (sato_tx_size(&b->txs[i], 0) == 64) {
-                return sato_validation_invalid(st, SATO_BLOCK_MUTATED, "bad-txns-size-64",
-                                               "64-byte transaction in a block without coinbase");
+                /* Core logs no reason here; this label is ours. */
+                sato_validation_invalid(st, SATO_BLOCK_MUTATED, "bad-txns-size-64",
+                                        "64-byte transaction in a block without coinbase");
+                return 1;
             }
         }
         return 0;
@@ -202,7 +208,8 @@ int sato_block_verify(sato_block_state_t *st, const sato_block_t *b, int32_t hei
     if (height >= p->bip34_height) {
         unsigned char expect[6];
         size_t n = sato_bip34_height_script(expect, height);
-        const sato_bytes_t *sig = b->txs_len && b->txs[0].vin_len ? &b->txs[0].vin[0].script_sig : NULL;
+        const sato_bytes_t *sig = NULL;
+        if (b->txs_len && b->txs[0].vin_len) sig = &b->txs[0].vin[0].script_sig;
         if (sig == NULL || sig->len < n || memcmp(sig->data, expect, n) != 0) {
             return sato_validation_invalid(st, SATO_BLOCK_CONSENSUS, "bad-cb-height",
                                            "block height mismatch in coinbase");

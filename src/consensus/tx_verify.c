@@ -124,7 +124,8 @@ unsigned int sato_tx_legacy_sigops(const sato_tx_t *tx) {
         n += sato_script_sigop_count(tx->vin[i].script_sig.data, tx->vin[i].script_sig.len, 0);
     }
     for (i = 0; i < tx->vout_len; i++) {
-        n += sato_script_sigop_count(tx->vout[i].script_pubkey.data, tx->vout[i].script_pubkey.len, 0);
+        const sato_bytes_t *spk = &tx->vout[i].script_pubkey;
+        n += sato_script_sigop_count(spk->data, spk->len, 0);
     }
     return n;
 }
@@ -147,7 +148,9 @@ int64_t sato_tx_sigop_cost(const sato_tx_t *tx, const sato_coin_t *const *coins,
     int64_t cost = (int64_t)sato_tx_legacy_sigops(tx) * SATO_WITNESS_SCALE_FACTOR;
     size_t i;
     if (sato_tx_is_coinbase(tx)) return cost;
-    if (flags & SATO_SCRIPT_VERIFY_P2SH) cost += (int64_t)sato_tx_p2sh_sigops(tx, coins) * SATO_WITNESS_SCALE_FACTOR;
+    if (flags & SATO_SCRIPT_VERIFY_P2SH) {
+        cost += (int64_t)sato_tx_p2sh_sigops(tx, coins) * SATO_WITNESS_SCALE_FACTOR;
+    }
     for (i = 0; i < tx->vin_len; i++) {
         const sato_txin_t *in = &tx->vin[i];
         const sato_bytes_t *spk = &coins[i]->out.script_pubkey;
@@ -170,7 +173,8 @@ int sato_script_check_run(const sato_script_check_t *check, sato_script_error_t 
                               in->witness, in->witness_len, check->flags, &checker, err);
 }
 
-void sato_tx_spent_outputs(sato_txout_t *out, const sato_tx_t *tx, const sato_coin_t *const *coins) {
+void sato_tx_spent_outputs(sato_txout_t *out, const sato_tx_t *tx,
+                           const sato_coin_t *const *coins) {
     size_t i;
     for (i = 0; i < tx->vin_len; i++) out[i] = coins[i]->out;
 }

@@ -12,7 +12,7 @@
 int main(void) {
     char dir[256];
     sato_chainstate_t *cs;
-    blockgen_t g;
+    chaingen_t g;
     sato_utxo_stats_t s1, s2, s3;
     int i, ok = 1;
     make_tmpdir(dir, sizeof(dir), "chain-basic");
@@ -20,11 +20,11 @@ int main(void) {
     CHECK(cs != NULL);
     if (cs == NULL) return test_report("test_chain_basic");
     CHECK(sato_chainstate_tip(cs)->height == 0);
-    blockgen_init(&g, &sato_chainparams_regtest, 1);
+    chaingen_init(&g, &sato_chainparams_regtest, 1);
     for (i = 0; i < N_BLOCKS; i++) {
         sato_block_t b;
         sato_block_state_t st;
-        blockgen_next(&g, &b, 4, 2, 3);
+        chaingen_next(&g, &b, 4, 2, 3);
         if (!cs_submit(cs, &b, &st)) {
             ok = 0;
             fprintf(stderr, "block %d rejected: %s %s (%s)\n", i + 1, st.reason, st.debug,
@@ -56,7 +56,7 @@ int main(void) {
         test_case(stats_equal(&s1, &s3), "reindex: same tip and UTXO hash");
         CHECK(sato_chainstate_close(cs) == SATO_OK);
     }
-    blockgen_clear(&g);
+    chaingen_clear(&g);
     rm_tree(dir);
 
     /* The verdict on a block does not depend on the number of script
@@ -64,18 +64,18 @@ int main(void) {
      * first one. */
     {
         sato_block_t prefix[110], bad;
-        char reasons[3][256];
+        char reasons[3][512];
         unsigned threads[3] = {1, 2, 4};
         int t;
-        blockgen_init(&g, &sato_chainparams_regtest, 2);
-        for (i = 0; i < 110; i++) blockgen_next(&g, &prefix[i], 0, 0, 0);
-        blockgen_next(&g, &bad, 50, 1, 1);
+        chaingen_init(&g, &sato_chainparams_regtest, 2);
+        for (i = 0; i < 110; i++) chaingen_next(&g, &prefix[i], 0, 0, 0);
+        chaingen_next(&g, &bad, 50, 1, 1);
         /* Spend 2 coins per tx is not possible with 10 mature coinbases:
          * instead 1-input txs, damaged at tx 7 and tx 9 (witness only, so
          * the block's merkle root stays; the commitment is recomputed). */
         bad.txs[7].vin[0].witness[0].data[5] ^= 1;
         bad.txs[9].vin[0].witness[0].data[5] ^= 1;
-        blockgen_block_finish(&g, &bad);
+        chaingen_block_finish(&g, &bad);
         for (t = 0; t < 3; t++) {
             sato_block_state_t st;
             char d[256];
@@ -96,7 +96,7 @@ int main(void) {
                   reasons[2]);
         for (i = 0; i < 110; i++) sato_block_clear(&prefix[i]);
         sato_block_clear(&bad);
-        blockgen_clear(&g);
+        chaingen_clear(&g);
     }
     return test_report("test_chain_basic");
 }

@@ -63,7 +63,7 @@ int main(void) {
     const char *eb = getenv("SATO_CRASH_BLOCKS"), *er = getenv("SATO_CRASH_RUNS");
     size_t runs = er ? strtoul(er, NULL, 10) : 20, r, killed_midway = 0;
     char dir[256];
-    blockgen_t g;
+    chaingen_t g;
     sato_utxo_stats_t control, got;
     sato_chainstate_t *cs;
     double t0, control_time;
@@ -74,8 +74,8 @@ int main(void) {
                                          "chain.flush.synced", "blk.torn", "rev.torn"};
     n_blocks = eb ? strtoul(eb, NULL, 10) : 5000;
     blocks = calloc(n_blocks, sizeof(*blocks));
-    blockgen_init(&g, &sato_chainparams_regtest, 3);
-    for (i = 0; i < n_blocks; i++) blockgen_next(&g, &blocks[i], 1, 1, 2);
+    chaingen_init(&g, &sato_chainparams_regtest, 3);
+    for (i = 0; i < n_blocks; i++) chaingen_next(&g, &blocks[i], 1, 1, 2);
 
     /* The uninterrupted run. */
     make_tmpdir(dir, sizeof(dir), "chain-crash-control");
@@ -145,6 +145,6 @@ int main(void) {
     test_case(killed_midway >= runs / 2, "most runs were interrupted (%zu)", killed_midway);
     for (i = 0; i < n_blocks; i++) sato_block_clear(&blocks[i]);
     free(blocks);
-    blockgen_clear(&g);
+    chaingen_clear(&g);
     return test_report("test_chain_crash");
 }

@@ -49,42 +49,42 @@ static void expect(sato_chainstate_t *cs, const sato_block_t *b, const char *rea
               cached ? "remembered invalid" : "not remembered invalid");
 }
 
-static void accept(sato_chainstate_t *cs, blockgen_t *g, sato_block_t *b, const char *name) {
+static void accept(sato_chainstate_t *cs, chaingen_t *g, sato_block_t *b, const char *name) {
     sato_block_state_t st;
     int ok = cs_submit(cs, b, &st);
     test_case(ok && memcmp(sato_chainstate_tip(cs)->hash, b->header.prev_hash, 32) != 0,
               "%s: accepted (%s %s)", name, st.reason, st.debug);
-    if (ok) blockgen_accept(g, b);
+    if (ok) chaingen_accept(g, b);
 }
 
 /* A finished block on g's tip with n spends (1 input, 2 outputs). */
-static void honest(blockgen_t *g, sato_block_t *b, size_t n) {
+static void honest(chaingen_t *g, sato_block_t *b, size_t n) {
     sato_tx_t tx;
     size_t i;
     int64_t fee = 0;
     sato_tx_t *txs = sato_calloc(n + 1, sizeof(*txs));
     for (i = 0; i < n; i++) {
-        if (!blockgen_spend(g, &txs[i], 1, 2, 1000)) abort();
+        if (!chaingen_spend(g, &txs[i], 1, 2, 1000)) abort();
         fee += 1000;
     }
-    blockgen_block_init(g, b, fee);
-    for (i = 0; i < n; i++) blockgen_block_add(b, &txs[i]);
+    chaingen_block_init(g, b, fee);
+    for (i = 0; i < n; i++) chaingen_block_add(b, &txs[i]);
     (void)tx;
     free(txs);
-    blockgen_block_finish(g, b);
+    chaingen_block_finish(g, b);
 }
 
 static void add_tx_copy(sato_block_t *b, const sato_tx_t *tx) {
     sato_tx_t c;
     sato_tx_copy(&c, tx);
-    blockgen_block_add(b, &c);
+    chaingen_block_add(b, &c);
 }
 
 int main(void) {
     char dir[256];
     sato_chainstate_opts_t o;
     sato_chainstate_t *cs = NULL;
-    blockgen_t g;
+    chaingen_t g;
     sato_block_t b, h;
     int i;
     make_tmpdir(dir, sizeof(dir), "chain-reject");
@@ -94,9 +94,9 @@ int main(void) {
     o.script_threads = 2;
     CHECK(sato_chainstate_open(&cs, &o) == SATO_OK);
     if (cs == NULL) return test_report("test_chain_reject");
-    blockgen_init(&g, &sato_chainparams_regtest, 7);
+    chaingen_init(&g, &sato_chainparams_regtest, 7);
     for (i = 0; i < 260; i++) {
-        blockgen_next(&g, &b, 0, 0, 0);
+        chaingen_next(&g, &b, 0, 0, 0);
         CHECK(cs_submit(cs, &b, NULL));
         sato_block_clear(&b);
     }
@@ -116,7 +116,7 @@ int main(void) {
     block_copy(&b, &h);
     add_tx_copy(&b, &b.txs[0]);
     b.txs[2].vin[0].script_sig.data[0] ^= 0; /* same height prefix; a second coinbase */
-    blockgen_block_finish(&g, &b);
+    chaingen_block_finish(&g, &b);
     expect(cs, &b, "bad-cb-multiple", 1, "two coinbases");
     sato_block_clear(&b);
 
@@ -125,7 +125,7 @@ int main(void) {
     sato_tx_clear(&b.txs[0]);
     memmove(&b.txs[0], &b.txs[1], sizeof(sato_tx_t));
     b.txs_len = 1;
-    blockgen_block_finish(&g, &b);
+    chaingen_block_finish(&g, &b);
     expect(cs, &b, "bad-cb-missing", 1, "first tx not coinbase");
     sato_block_clear(&b);
 
@@ -134,7 +134,7 @@ int main(void) {
     for (i = 0; i < (int)b.txs_len; i++) sato_tx_clear(&b.txs[i]);
     b.txs_len = 0;
     memset(b.header.merkle_root, 0, 32);
-    blockgen_mine(&g, &b);
+    chaingen_mine(&g, &b);
     expect(cs, &b, "bad-blk-length", 1, "no transactions");
     sato_block_clear(&b);
 
@@ -156,7 +156,7 @@ int main(void) {
     /* Wrong nBits. */
     block_copy(&b, &h);
     b.header.bits = 0x207ffffe;
-    blockgen_mine(&g, &b);
+    chaingen_mine(&g, &b);
     expect(cs, &b, "bad-diffbits", 0, "bad nBits");
     sato_block_clear(&b);
 
@@ -167,28 +167,28 @@ int main(void) {
         memcpy(t, g.times, sizeof(t));
         b.header.time = (uint32_t)sato_median_time_past(t, 11);
     }
-    blockgen_mine(&g, &b);
+    chaingen_mine(&g, &b);
     expect(cs, &b, "time-too-old", 0, "time <= MTP");
     sato_block_clear(&b);
 
     /* Coinbase claims one satoshi too many. */
     block_copy(&b, &h);
     b.txs[0].vout[0].value += 1;
-    blockgen_block_finish(&g, &b);
+    chaingen_block_finish(&g, &b);
     expect(cs, &b, "bad-cb-amount", 1, "coinbase > subsidy + fees");
     sato_block_clear(&b);
 
     /* Coinbase without the BIP34 height. */
     block_copy(&b, &h);
     b.txs[0].vin[0].script_sig.data[1] ^= 1;
-    blockgen_block_finish(&g, &b);
+    chaingen_block_finish(&g, &b);
     expect(cs, &b, "bad-cb-height", 1, "BIP34 height");
     sato_block_clear(&b);
 
     /* Witness commitment missing (a witness without one). */
     block_copy(&b, &h);
     b.txs[0].vout_len = 1;
-    blockgen_block_finish(&g, &b);
+    chaingen_block_finish(&g, &b);
     expect(cs, &b, "unexpected-witness", 0, "witness commitment missing");
     sato_block_clear(&b);
 
@@ -198,7 +198,7 @@ int main(void) {
     {
         int mutated;
         sato_block_merkle_root(b.header.merkle_root, &mutated, &b);
-        blockgen_mine(&g, &b);
+        chaingen_mine(&g, &b);
     }
     expect(cs, &b, "bad-witness-merkle-match", 0, "witness commitment wrong");
     sato_block_clear(&b);
@@ -209,7 +209,7 @@ int main(void) {
     b.txs[0].vin[0].witness[0].data = sato_realloc(b.txs[0].vin[0].witness[0].data, 33);
     b.txs[0].vin[0].witness[0].data[32] = 0;
     b.txs[0].vin[0].witness[0].len = 33;
-    blockgen_mine(&g, &b);
+    chaingen_mine(&g, &b);
     expect(cs, &b, "bad-witness-nonce-size", 0, "witness nonce size");
     sato_block_clear(&b);
 
@@ -226,7 +226,7 @@ int main(void) {
     /* Bad signature (the witness commits to it: a consensus failure). */
     block_copy(&b, &h);
     b.txs[1].vin[0].witness[0].data[b.txs[1].vin[0].witness[0].len - 2] ^= 1;
-    blockgen_block_finish(&g, &b);
+    chaingen_block_finish(&g, &b);
     {
         sato_block_state_t st;
         sato_utxo_stats_t s0, s1;
@@ -263,7 +263,7 @@ int main(void) {
         sato_tx_t t = h.txs[1];
         honest(&g, &b, 0);
         add_tx_copy(&b, &t);
-        blockgen_block_finish(&g, &b);
+        chaingen_block_finish(&g, &b);
         expect(cs, &b, "bad-txns-BIP30", 1, "B03 BIP30 duplicate txid");
         sato_block_clear(&b);
     }
@@ -272,19 +272,19 @@ int main(void) {
     /* Spending a later transaction of the same block. */
     {
         sato_tx_t t1, t2;
-        blockgen_utxo_t u;
-        if (!blockgen_spend(&g, &t1, 1, 2, 1000)) abort();
+        chaingen_utxo_t u;
+        if (!chaingen_spend(&g, &t1, 1, 2, 1000)) abort();
         sato_tx_txid(u.op.hash, &t1);
         u.op.n = 0;
         u.value = t1.vout[0].value;
-        u.kind = BLOCKGEN_P2WPKH;
+        u.kind = CHAINGEN_P2WPKH;
         u.height = g.height + 1;
         u.coinbase = 0;
-        blockgen_spend_utxos(&g, &t2, &u, 1, 1, 1000);
-        blockgen_block_init(&g, &b, 2000);
-        blockgen_block_add(&b, &t2);
-        blockgen_block_add(&b, &t1);
-        blockgen_block_finish(&g, &b);
+        chaingen_spend_utxos(&g, &t2, &u, 1, 1, 1000);
+        chaingen_block_init(&g, &b, 2000);
+        chaingen_block_add(&b, &t2);
+        chaingen_block_add(&b, &t1);
+        chaingen_block_finish(&g, &b);
         expect(cs, &b, "bad-txns-inputs-missingorspent", 1, "spend of a later tx");
         /* The same two in the right order are fine. */
         block_copy(&h, &b);
@@ -293,7 +293,7 @@ int main(void) {
             h.txs[1] = h.txs[2];
             h.txs[2] = tmp;
         }
-        blockgen_block_finish(&g, &h);
+        chaingen_block_finish(&g, &h);
         accept(cs, &g, &h, "spend of an earlier tx");
         sato_block_clear(&b);
         sato_block_clear(&h);
@@ -302,26 +302,26 @@ int main(void) {
     /* B05: two transactions spending one coin, and one input twice. */
     {
         sato_tx_t t1, t2;
-        blockgen_utxo_t u[2];
+        chaingen_utxo_t u[2];
         /* Take a wallet coin by spending it into t1, then spend it again. */
-        if (!blockgen_spend(&g, &t1, 1, 1, 1000)) abort();
+        if (!chaingen_spend(&g, &t1, 1, 1, 1000)) abort();
         u[0].op = t1.vin[0].prevout;
         u[0].value = t1.vout[0].value + 1000;
-        u[0].kind = BLOCKGEN_P2WPKH; /* wrong kind is fine: never reaches scripts */
+        u[0].kind = CHAINGEN_P2WPKH; /* wrong kind is fine: never reaches scripts */
         u[0].height = 0;
         u[0].coinbase = 0;
-        blockgen_spend_utxos(&g, &t2, u, 1, 2, 1000);
-        blockgen_block_init(&g, &b, 2000);
-        blockgen_block_add(&b, &t1);
-        blockgen_block_add(&b, &t2);
-        blockgen_block_finish(&g, &b);
+        chaingen_spend_utxos(&g, &t2, u, 1, 2, 1000);
+        chaingen_block_init(&g, &b, 2000);
+        chaingen_block_add(&b, &t1);
+        chaingen_block_add(&b, &t2);
+        chaingen_block_finish(&g, &b);
         expect(cs, &b, "bad-txns-inputs-missingorspent", 1, "B05 double spend in a block");
         sato_block_clear(&b);
         u[1] = u[0];
-        blockgen_spend_utxos(&g, &t2, u, 2, 1, 1000);
-        blockgen_block_init(&g, &b, 1000);
-        blockgen_block_add(&b, &t2);
-        blockgen_block_finish(&g, &b);
+        chaingen_spend_utxos(&g, &t2, u, 2, 1, 1000);
+        chaingen_block_init(&g, &b, 1000);
+        chaingen_block_add(&b, &t2);
+        chaingen_block_finish(&g, &b);
         expect(cs, &b, "bad-txns-inputs-duplicate", 1, "B05 duplicate input");
         sato_block_clear(&b);
     }
@@ -329,11 +329,11 @@ int main(void) {
     /* Immature coinbase spend. */
     {
         sato_tx_t t;
-        blockgen_utxo_t u = g.cb.v[g.cb.n - 1];
-        blockgen_spend_utxos(&g, &t, &u, 1, 1, 1000);
-        blockgen_block_init(&g, &b, 1000);
-        blockgen_block_add(&b, &t);
-        blockgen_block_finish(&g, &b);
+        chaingen_utxo_t u = g.cb.v[g.cb.n - 1];
+        chaingen_spend_utxos(&g, &t, &u, 1, 1, 1000);
+        chaingen_block_init(&g, &b, 1000);
+        chaingen_block_add(&b, &t);
+        chaingen_block_finish(&g, &b);
         expect(cs, &b, "bad-txns-premature-spend-of-coinbase", 1, "immature coinbase spend");
         sato_block_clear(&b);
     }
@@ -354,7 +354,7 @@ int main(void) {
             honest(&g, &b, 1);
             b.txs[1].vout[0].value = cases[k].v0;
             b.txs[1].vout[1].value = cases[k].v1;
-            blockgen_block_finish(&g, &b);
+            chaingen_block_finish(&g, &b);
             expect(cs, &b, cases[k].reason, 1, cases[k].reason);
             sato_block_clear(&b);
         }
@@ -373,7 +373,7 @@ int main(void) {
             out->script_pubkey.data = sato_malloc(out->script_pubkey.len);
             memset(out->script_pubkey.data, SATO_OP_CHECKSIG, out->script_pubkey.len);
             b.txs[0].vout_len = 3;
-            blockgen_block_finish(&g, &b);
+            chaingen_block_finish(&g, &b);
             if (extra == 0) accept(cs, &g, &b, "sigops exactly 80,000");
             else expect(cs, &b, "bad-blk-sigops", 1, "sigops 80,004");
             sato_block_clear(&b);
@@ -395,7 +395,7 @@ int main(void) {
         pad = 4000001 - w - 4; /* the item's CompactSize grows by 4 bytes */
         b.txs[1].vin[0].witness[b.txs[1].vin[0].witness_len - 1].data = sato_calloc(1, pad);
         b.txs[1].vin[0].witness[b.txs[1].vin[0].witness_len - 1].len = pad;
-        blockgen_block_finish(&g, &b);
+        chaingen_block_finish(&g, &b);
         test_case(sato_block_weight(&b) > 4000000 && sato_block_weight(&b) <= 4000004,
                   "weight %zu just over the limit", sato_block_weight(&b));
         expect(cs, &b, "bad-blk-weight", 1, "weight MAX+1");
@@ -405,18 +405,18 @@ int main(void) {
     /* A child of a block remembered invalid, and that block again. */
     {
         sato_block_t child;
-        blockgen_t g2;
+        chaingen_t g2;
         honest(&g, &b, 0);
         b.txs[0].vout[0].value += 1;
-        blockgen_block_finish(&g, &b);
+        chaingen_block_finish(&g, &b);
         expect(cs, &b, "bad-cb-amount", 1, "invalid parent");
         expect(cs, &b, "duplicate-invalid", 1, "resubmitted invalid block");
-        blockgen_copy(&g2, &g);
-        blockgen_accept(&g2, &b);
-        blockgen_next(&g2, &child, 0, 0, 0);
+        chaingen_copy(&g2, &g);
+        chaingen_accept(&g2, &b);
+        chaingen_next(&g2, &child, 0, 0, 0);
         expect(cs, &child, "bad-prevblk", 0, "child of an invalid block");
         sato_block_clear(&child);
-        blockgen_clear(&g2);
+        chaingen_clear(&g2);
         sato_block_clear(&b);
     }
 
@@ -424,7 +424,7 @@ int main(void) {
      * accepted once the clock has caught up. */
     honest(&g, &h, 1);
     h.header.time = (uint32_t)(fake_now + 2 * 60 * 60 + 1);
-    blockgen_mine(&g, &h);
+    chaingen_mine(&g, &h);
     expect(cs, &h, "time-too-new", 0, "B08 time > now + 2h");
     fake_now += 3 * 60 * 60;
     accept(cs, &g, &h, "B08 same block later");
@@ -434,11 +434,11 @@ int main(void) {
     {
         sato_block_header_t hs[40];
         sato_block_state_t st;
-        blockgen_t f;
+        chaingen_t f;
         size_t before = sato_chainstate_index_size(cs);
-        blockgen_init(&f, &sato_chainparams_regtest, 99); /* a fork from genesis */
+        chaingen_init(&f, &sato_chainparams_regtest, 99); /* a fork from genesis */
         for (i = 0; i < 40; i++) {
-            blockgen_next(&f, &b, 0, 0, 0);
+            chaingen_next(&f, &b, 0, 0, 0);
             hs[i] = b.header;
             sato_block_clear(&b);
         }
@@ -451,9 +451,9 @@ int main(void) {
         test_case(strcmp(st.reason, "non-continuous-headers") == 0, "non-continuous headers (%s)",
                   st.reason);
         /* An unrequested block forking from genesis is not stored. */
-        blockgen_clear(&f);
-        blockgen_init(&f, &sato_chainparams_regtest, 98);
-        blockgen_next(&f, &b, 0, 0, 0);
+        chaingen_clear(&f);
+        chaingen_init(&f, &sato_chainparams_regtest, 98);
+        chaingen_next(&f, &b, 0, 0, 0);
         CHECK(sato_chainstate_process_block(cs, &st, &b, 0, NULL) == SATO_OK);
         {
             unsigned char hash[32];
@@ -462,11 +462,11 @@ int main(void) {
                       "unrequested fork from genesis not stored (%s)", st.reason);
         }
         sato_block_clear(&b);
-        blockgen_clear(&f);
+        chaingen_clear(&f);
         /* Headers that extend the tip are stored. */
-        blockgen_copy(&f, &g);
+        chaingen_copy(&f, &g);
         for (i = 0; i < 10; i++) {
-            blockgen_next(&f, &b, 0, 0, 0);
+            chaingen_next(&f, &b, 0, 0, 0);
             hs[i] = b.header;
             sato_block_clear(&b);
         }
@@ -474,11 +474,11 @@ int main(void) {
         test_case(sato_validation_is_valid(&st) && sato_chainstate_index_size(cs) == before + 10 &&
                       sato_chainstate_best_header(cs)->height == g.height + 10,
                   "headers extending the tip stored (%s)", st.reason);
-        blockgen_clear(&f);
+        chaingen_clear(&f);
     }
 
     CHECK(sato_chainstate_close(cs) == SATO_OK);
-    blockgen_clear(&g);
+    chaingen_clear(&g);
     rm_tree(dir);
     return test_report("test_chain_reject");
 }

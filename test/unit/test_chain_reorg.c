@@ -20,9 +20,9 @@ static int feed(sato_chainstate_t *cs, sato_block_t *blocks, size_t n) {
     return 1;
 }
 
-static void build(blockgen_t *g, sato_block_t *out, size_t n, size_t txs) {
+static void build(chaingen_t *g, sato_block_t *out, size_t n, size_t txs) {
     size_t i;
-    for (i = 0; i < n; i++) blockgen_next(g, &out[i], txs, 1, 2);
+    for (i = 0; i < n; i++) chaingen_next(g, &out[i], txs, 1, 2);
 }
 
 static void free_blocks(sato_block_t *b, size_t n) {
@@ -53,7 +53,7 @@ int main(void) {
     size_t depth = env ? (size_t)strtoul(env, NULL, 10) : 1088;
     const size_t common_n = 110;
     char dir[256];
-    blockgen_t g, gx, gy;
+    chaingen_t g, gx, gy;
     sato_block_t *common = calloc(common_n, sizeof(sato_block_t));
     sato_block_t *x = calloc(depth + 2, sizeof(sato_block_t));
     sato_block_t *y = calloc(depth + 1, sizeof(sato_block_t));
@@ -61,10 +61,10 @@ int main(void) {
     sato_utxo_stats_t sa, sb, sc, sd;
     sato_block_state_t st;
 
-    blockgen_init(&g, &sato_chainparams_regtest, 11);
+    chaingen_init(&g, &sato_chainparams_regtest, 11);
     build(&g, common, common_n, 2);
-    blockgen_copy(&gx, &g);
-    blockgen_copy(&gy, &g);
+    chaingen_copy(&gx, &g);
+    chaingen_copy(&gy, &g);
     build(&gx, x, depth, 2);    /* branch X: depth blocks */
     build(&gy, y, depth + 1, 2); /* branch Y: one more: wins */
     build(&gx, x + depth, 2, 2); /* X extended by 2: wins back */
@@ -121,8 +121,8 @@ int main(void) {
     free_blocks(common, common_n);
     free_blocks(x, depth + 2);
     free_blocks(y, depth + 1);
-    blockgen_clear(&g);
-    blockgen_clear(&gx);
-    blockgen_clear(&gy);
+    chaingen_clear(&g);
+    chaingen_clear(&gx);
+    chaingen_clear(&gy);
     return test_report("test_chain_reorg");
 }

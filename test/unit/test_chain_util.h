@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "blockgen.h"
+#include "chaingen.h"
 #include "sato/chainstate.h"
 #include "sato/hex.h"
 #include "test_store_util.h"

@@ -1,343 +1,167 @@
-/* Regtest block builder for tests and benchmarks. */
-#include "blockgen.h"
-
-#include <secp256k1_schnorrsig.h>
+/* Hand-built transactions, blocks and chains for validation tests. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "blockgen.h"
 #include "sato/block_check.h"
-#include "sato/hash.h"
 #include "sato/mem.h"
 #include "sato/merkle.h"
 #include "sato/pow.h"
-#include "sato/script.h"
-#include "sato/sha256.h"
-#include "sato/sighash.h"
 
-static void q_push(struct blockgen_queue *q, const blockgen_utxo_t *u) {
-    if (q->n == q->cap) {
-        /* Drop the consumed front before growing. */
-        if (q->first > 0) {
-            memmove(q->v, q->v + q->first, (q->n - q->first) * sizeof(*q->v));
-            q->n -= q->first;
-            q->first = 0;
-        }
-        if (q->n == q->cap) q->v = sato_realloc(q->v, (q->cap = q->cap ? q->cap * 2 : 256) * sizeof(*q->v));
-    }
-    q->v[q->n++] = *u;
-}
+const unsigned char blockgen_op_true[1] = {0x51};
 
-static void q_copy(struct blockgen_queue *d, const struct blockgen_queue *s) {
-    d->cap = s->cap;
-    d->first = s->first;
-    d->n = s->n;
-    d->v = s->cap ? sato_malloc(s->cap * sizeof(*s->v)) : NULL;
-    if (s->n) memcpy(d->v, s->v, s->n * sizeof(*s->v));
-}
-
-void blockgen_init(blockgen_t *g, const sato_chainparams_t *p, uint64_t seed) {
-    sato_block_t genesis;
-    secp256k1_pubkey pk;
-    secp256k1_xonly_pubkey xo;
-    unsigned char px[32], tweak[32], h160[20];
-    size_t len = 33;
-    memset(g, 0, sizeof(*g));
-    g->params = p;
-    g->secp = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-    sato_sha256(g->seckey, (const unsigned char *)&seed, sizeof(seed));
-    if (!secp256k1_ec_pubkey_create(g->secp, &pk, g->seckey)) abort();
-    secp256k1_ec_pubkey_serialize(g->secp, g->pub33, &len, &pk, SECP256K1_EC_COMPRESSED);
-    sato_hash160(h160, g->pub33, 33);
-    g->spk_wpkh[0] = 0x00;
-    g->spk_wpkh[1] = 20;
-    memcpy(g->spk_wpkh + 2, h160, 20);
-    if (!secp256k1_keypair_create(g->secp, &g->tweaked, g->seckey)) abort();
-    if (!secp256k1_keypair_xonly_pub(g->secp, &xo, NULL, &g->tweaked)) abort();
-    secp256k1_xonly_pubkey_serialize(g->secp, px, &xo);
-    sato_tagged_hash(tweak, "TapTweak", px, 32);
-    if (!secp256k1_keypair_xonly_tweak_add(g->secp, &g->tweaked, tweak)) abort();
-    if (!secp256k1_keypair_xonly_pub(g->secp, &xo, NULL, &g->tweaked)) abort();
-    g->spk_tr[0] = SATO_OP_1;
-    g->spk_tr[1] = 32;
-    secp256k1_xonly_pubkey_serialize(g->secp, g->spk_tr + 2, &xo);
-    sato_chainparams_genesis(&genesis, p);
-    sato_block_header_hash(g->tip, &genesis.header);
-    g->time = genesis.header.time;
-    g->times[10] = g->time;
-    g->height = 0;
-    g->counter = seed << 32;
-    sato_block_clear(&genesis);
-}
-
-void blockgen_clear(blockgen_t *g) {
-    if (g->secp != NULL) secp256k1_context_destroy(g->secp);
-    free(g->cb.v);
-    free(g->reg.v);
-    memset(g, 0, sizeof(*g));
-}
-
-void blockgen_copy(blockgen_t *dst, const blockgen_t *src) {
-    static uint64_t forks;
-    *dst = *src;
-    dst->secp = secp256k1_context_clone(src->secp);
-    q_copy(&dst->cb, &src->cb);
-    q_copy(&dst->reg, &src->reg);
-    /* Different coinbases (so different blocks) from here on, however
-     * many forks are made of one generator. */
-    dst->counter += ++forks * 1000000007ull;
-}
-
-static void bytes_set(sato_bytes_t *b, const unsigned char *p, size_t n) {
+static void set_bytes(sato_bytes_t *b, const unsigned char *p, size_t n) {
     b->data = n ? sato_malloc(n) : NULL;
     if (n) memcpy(b->data, p, n);
     b->len = n;
 }
 
-void blockgen_block_init(blockgen_t *g, sato_block_t *b, int64_t fees) {
-    sato_tx_t *cb;
-    unsigned char script[16], zero[32] = {0};
-    size_t n;
-    int32_t height = g->height + 1;
-    sato_block_init(b);
-    b->header.version = 0x20000000;
-    memcpy(b->header.prev_hash, g->tip, 32);
-    b->header.time = g->time + 1;
-    b->header.bits = g->params->genesis_bits;
-    b->txs = sato_calloc(1, sizeof(sato_tx_t));
-    b->txs_len = 1;
-    cb = &b->txs[0];
-    sato_tx_init(cb);
-    cb->version = 2;
-    cb->vin = sato_calloc(1, sizeof(sato_txin_t));
-    cb->vin_len = 1;
-    cb->vin[0].prevout.n = SATO_OUTPOINT_NULL_INDEX;
-    cb->vin[0].sequence = SATO_SEQUENCE_FINAL;
-    n = sato_bip34_height_script(script, height);
-    script[n++] = 8;
-    g->counter++;
-    memcpy(script + n, &g->counter, 8);
-    n += 8;
-    bytes_set(&cb->vin[0].script_sig, script, n);
-    cb->vin[0].witness = sato_calloc(1, sizeof(sato_bytes_t));
-    cb->vin[0].witness_len = 1;
-    bytes_set(&cb->vin[0].witness[0], zero, 32);
-    cb->vout = sato_calloc(2, sizeof(sato_txout_t));
-    cb->vout_len = 2;
-    cb->vout[0].value = sato_block_subsidy(height, g->params) + fees;
-    if (height & 1) bytes_set(&cb->vout[0].script_pubkey, g->spk_tr, 34);
-    else bytes_set(&cb->vout[0].script_pubkey, g->spk_wpkh, 22);
-    {
-        unsigned char c[38];
-        memcpy(c, SATO_WITNESS_COMMITMENT_HEADER, 6);
-        memset(c + 6, 0, 32);
-        bytes_set(&cb->vout[1].script_pubkey, c, 38);
-    }
+void blockgen_tx_add_input(sato_tx_t *tx, const unsigned char txid[32], uint32_t n,
+                           uint32_t sequence, const unsigned char *script_sig, size_t len) {
+    sato_txin_t *in;
+    unsigned char hash[32];
+    memcpy(hash, txid, 32); /* txid may point into tx->vin */
+    tx->vin = sato_realloc(tx->vin, (tx->vin_len + 1) * sizeof(*tx->vin));
+    in = &tx->vin[tx->vin_len++];
+    memset(in, 0, sizeof(*in));
+    memcpy(in->prevout.hash, hash, 32);
+    in->prevout.n = n;
+    in->sequence = sequence;
+    set_bytes(&in->script_sig, script_sig, len);
 }
 
-void blockgen_block_add(sato_block_t *b, sato_tx_t *tx) {
-    b->txs = sato_realloc(b->txs, (b->txs_len + 1) * sizeof(sato_tx_t));
+void blockgen_tx_add_output(sato_tx_t *tx, int64_t value, const unsigned char *spk, size_t len) {
+    sato_txout_t *out;
+    tx->vout = sato_realloc(tx->vout, (tx->vout_len + 1) * sizeof(*tx->vout));
+    out = &tx->vout[tx->vout_len++];
+    out->value = value;
+    set_bytes(&out->script_pubkey, spk, len);
+}
+
+void blockgen_tx_add_witness(sato_tx_t *tx, size_t nin, const unsigned char *item, size_t len) {
+    sato_txin_t *in = &tx->vin[nin];
+    in->witness = sato_realloc(in->witness, (in->witness_len + 1) * sizeof(*in->witness));
+    set_bytes(&in->witness[in->witness_len++], item, len);
+}
+
+void blockgen_tx_spend(sato_tx_t *tx, const unsigned char txid[32], uint32_t n, int64_t value) {
+    sato_tx_init(tx);
+    tx->version = 2;
+    blockgen_tx_add_input(tx, txid, n, SATO_SEQUENCE_FINAL, NULL, 0);
+    blockgen_tx_add_output(tx, value, blockgen_op_true, 1);
+}
+
+void blockgen_coinbase(sato_tx_t *tx, int32_t height, int64_t value) {
+    static const unsigned char zero[32];
+    unsigned char sig[7];
+    size_t n = sato_bip34_height_script(sig, height);
+    sig[n++] = 0x00;
+    sato_tx_init(tx);
+    tx->version = 2;
+    blockgen_tx_add_input(tx, zero, SATO_OUTPOINT_NULL_INDEX, SATO_SEQUENCE_FINAL, sig, n);
+    blockgen_tx_add_output(tx, value, blockgen_op_true, 1);
+}
+
+void blockgen_block_init(sato_block_t *b, const unsigned char prev_hash[32], uint32_t time) {
+    sato_block_init(b);
+    b->header.version = 0x20000000;
+    memcpy(b->header.prev_hash, prev_hash, 32);
+    b->header.time = time;
+    b->header.bits = 0x207fffff;
+}
+
+void blockgen_block_add_tx(sato_block_t *b, sato_tx_t *tx) {
+    b->txs = sato_realloc(b->txs, (b->txs_len + 1) * sizeof(*b->txs));
     b->txs[b->txs_len++] = *tx;
     sato_tx_init(tx);
 }
 
-void blockgen_mine(blockgen_t *g, sato_block_t *b) {
-    sato_u256_t limit;
+static void add_commitment(sato_block_t *b) {
+    static const unsigned char reserved[32];
+    unsigned char spk[SATO_WITNESS_COMMITMENT_MIN_SIZE], root[32];
+    sato_tx_t *cb = &b->txs[0];
+    size_t pos;
+    memcpy(spk, SATO_WITNESS_COMMITMENT_HEADER, 6);
+    memset(spk + 6, 0, 32);
+    if (!sato_block_witness_commitment_find(&pos, b)) {
+        blockgen_tx_add_output(cb, 0, spk, sizeof(spk));
+        pos = cb->vout_len - 1;
+    }
+    if (cb->vin[0].witness_len == 0) blockgen_tx_add_witness(cb, 0, reserved, 32);
+    sato_block_witness_merkle_root(root, NULL, b);
+    sato_witness_commitment(cb->vout[pos].script_pubkey.data + 6, root, cb->vin[0].witness[0].data);
+}
+
+void blockgen_mine(sato_block_header_t *h) {
     unsigned char hash[32];
-    sato_chainparams_pow_limit(&limit, g->params);
-    for (b->header.nonce = 0;; b->header.nonce++) {
-        sato_block_header_hash(hash, &b->header);
-        if (sato_pow_check(hash, b->header.bits, &limit)) return;
+    sato_u256_t limit;
+    sato_chainparams_pow_limit(&limit, &sato_chainparams_regtest);
+    for (;;) {
+        sato_block_header_hash(hash, h);
+        if (sato_pow_check(hash, h->bits, &limit)) return;
+        h->nonce++;
     }
 }
 
-void blockgen_block_finish(blockgen_t *g, sato_block_t *b) {
-    size_t idx;
-    int mutated;
-    if (b->txs_len > 0 && sato_block_witness_commitment_find(&idx, b)) {
-        unsigned char root[32], commit[32];
-        const sato_tx_t *cb = &b->txs[0];
-        const unsigned char *nonce = (cb->vin_len > 0 && cb->vin[0].witness_len == 1 &&
-                                      cb->vin[0].witness[0].len == 32)
-                                         ? cb->vin[0].witness[0].data
-                                         : NULL;
-        unsigned char zero[32] = {0};
-        sato_block_witness_merkle_root(root, &mutated, b);
-        sato_witness_commitment(commit, root, nonce ? nonce : zero);
-        memcpy(b->txs[0].vout[idx].script_pubkey.data + 6, commit, 32);
-    }
-    sato_block_merkle_root(b->header.merkle_root, &mutated, b);
-    blockgen_mine(g, b);
-}
-
-static int spk_kind(const blockgen_t *g, const sato_bytes_t *s) {
-    if (s->len == 22 && memcmp(s->data, g->spk_wpkh, 22) == 0) return BLOCKGEN_P2WPKH;
-    if (s->len == 34 && memcmp(s->data, g->spk_tr, 34) == 0) return BLOCKGEN_P2TR;
-    return -1;
-}
-
-static int cmp32(const void *a, const void *b) {
-    return memcmp(a, b, 32);
-}
-
-/* Whether an input of the block spends op (only outputs created in the
- * block itself can be: wallet coins leave the wallet when spent). */
-static int spent_in_block(const sato_block_t *b, const unsigned char *sorted_txids,
-                          const sato_outpoint_t *op) {
-    size_t i, j;
-    if (bsearch(op->hash, sorted_txids, b->txs_len, 32, cmp32) == NULL) return 0;
-    for (i = 1; i < b->txs_len; i++) {
-        for (j = 0; j < b->txs[i].vin_len; j++) {
-            const sato_outpoint_t *p = &b->txs[i].vin[j].prevout;
-            if (p->n == op->n && memcmp(p->hash, op->hash, 32) == 0) return 1;
-        }
-    }
-    return 0;
-}
-
-void blockgen_accept(blockgen_t *g, const sato_block_t *b) {
-    size_t i, j;
-    unsigned char *txids = sato_malloc(b->txs_len * 32 + 1);
-    int chained = 0;
-    for (i = 0; i < b->txs_len; i++) sato_tx_txid(txids + 32 * i, &b->txs[i]);
-    qsort(txids, b->txs_len, 32, cmp32);
-    /* Does any input spend an output of this block? */
-    for (i = 1; i < b->txs_len && !chained; i++) {
-        for (j = 0; j < b->txs[i].vin_len && !chained; j++) {
-            if (bsearch(b->txs[i].vin[j].prevout.hash, txids, b->txs_len, 32, cmp32)) chained = 1;
-        }
-    }
-    g->height++;
-    sato_block_header_hash(g->tip, &b->header);
-    g->time = b->header.time;
-    memmove(g->times, g->times + 1, 10 * sizeof(uint32_t));
-    g->times[10] = g->time;
-    for (i = 0; i < b->txs_len; i++) {
-        unsigned char txid[32];
-        sato_tx_txid(txid, &b->txs[i]);
-        for (j = 0; j < b->txs[i].vout_len; j++) {
-            blockgen_utxo_t u;
-            int kind = spk_kind(g, &b->txs[i].vout[j].script_pubkey);
-            if (kind < 0 || b->txs[i].vout[j].value <= 0) continue;
-            memcpy(u.op.hash, txid, 32);
-            u.op.n = (uint32_t)j;
-            if (chained && spent_in_block(b, txids, &u.op)) continue;
-            u.value = b->txs[i].vout[j].value;
-            u.height = g->height;
-            u.coinbase = (i == 0);
-            u.kind = kind;
-            q_push(i == 0 ? &g->cb : &g->reg, &u);
-        }
-    }
-    free(txids);
-}
-
-size_t blockgen_mature(const blockgen_t *g) {
-    size_t n = g->reg.n - g->reg.first, i;
-    for (i = g->cb.first; i < g->cb.n; i++) {
-        if (g->cb.v[i].height + SATO_COINBASE_MATURITY > g->height + 1) break;
-        n++;
-    }
-    return n;
-}
-
-static int take(blockgen_t *g, blockgen_utxo_t *u) {
-    if (g->reg.first < g->reg.n) {
-        *u = g->reg.v[g->reg.first++];
-        return 1;
-    }
-    if (g->cb.first < g->cb.n &&
-        g->cb.v[g->cb.first].height + SATO_COINBASE_MATURITY <= g->height + 1) {
-        *u = g->cb.v[g->cb.first++];
-        return 1;
-    }
-    return 0;
-}
-
-int blockgen_spend(blockgen_t *g, sato_tx_t *tx, size_t n_in, size_t n_out, int64_t fee) {
-    blockgen_utxo_t *ins;
+void blockgen_block_finish(sato_block_t *b, int force_commitment) {
     size_t i;
-    sato_tx_init(tx);
-    if (n_in == 0 || n_out == 0 || blockgen_mature(g) < n_in) return 0;
-    ins = sato_malloc(n_in * sizeof(*ins));
-    for (i = 0; i < n_in; i++) take(g, &ins[i]);
-    blockgen_spend_utxos(g, tx, ins, n_in, n_out, fee);
-    free(ins);
+    int witness = force_commitment;
+    for (i = 1; i < b->txs_len; i++) witness |= sato_tx_has_witness(&b->txs[i]);
+    if (witness && b->txs_len > 0 && b->txs[0].vin_len > 0) add_commitment(b);
+    sato_block_merkle_root(b->header.merkle_root, NULL, b);
+    blockgen_mine(&b->header);
+}
+
+void blockgen_chain_init(blockgen_chain_t *c, const sato_chainparams_t *p) {
+    sato_block_t g;
+    c->cap = 16;
+    c->len = 0;
+    c->e = sato_calloc((size_t)c->cap, sizeof(*c->e));
+    sato_chainparams_genesis(&g, p);
+    blockgen_chain_push(c, &g.header);
+    sato_block_clear(&g);
+}
+
+void blockgen_chain_free(blockgen_chain_t *c) {
+    free(c->e);
+    c->e = NULL;
+    c->len = c->cap = 0;
+}
+
+void blockgen_chain_push(blockgen_chain_t *c, const sato_block_header_t *h) {
+    if (c->len == c->cap) {
+        c->cap *= 2;
+        c->e = sato_realloc(c->e, (size_t)c->cap * sizeof(*c->e));
+    }
+    c->e[c->len].time = h->time;
+    c->e[c->len].bits = h->bits;
+    sato_block_header_hash(c->e[c->len].hash, h);
+    c->len++;
+}
+
+static int chain_get(void *ctx, int32_t height, sato_chain_entry_t *out) {
+    blockgen_chain_t *c = ctx;
+    if (height < 0 || height >= c->len) return 0;
+    *out = c->e[height];
     return 1;
 }
 
-void blockgen_spend_utxos(blockgen_t *g, sato_tx_t *tx, const blockgen_utxo_t *ins, size_t n_in,
-                          size_t n_out, int64_t fee) {
-    sato_txout_t *spent;
-    sato_txdata_t txdata;
-    int64_t total = 0, each;
-    size_t i;
-    sato_tx_init(tx);
-    spent = sato_calloc(n_in, sizeof(*spent));
-    for (i = 0; i < n_in; i++) total += ins[i].value;
-    tx->version = 2;
-    tx->vin = sato_calloc(n_in, sizeof(sato_txin_t));
-    tx->vin_len = n_in;
-    for (i = 0; i < n_in; i++) {
-        tx->vin[i].prevout = ins[i].op;
-        tx->vin[i].sequence = 0xfffffffd;
-        spent[i].value = ins[i].value;
-        spent[i].script_pubkey.data = ins[i].kind == BLOCKGEN_P2TR ? g->spk_tr : g->spk_wpkh;
-        spent[i].script_pubkey.len = ins[i].kind == BLOCKGEN_P2TR ? 34 : 22;
-    }
-    while (n_out > 1 && (total - fee) / (int64_t)n_out < 1000) n_out--;
-    tx->vout = sato_calloc(n_out, sizeof(sato_txout_t));
-    tx->vout_len = n_out;
-    each = (total - fee) / (int64_t)n_out;
-    for (i = 0; i < n_out; i++) {
-        tx->vout[i].value = i + 1 < n_out ? each : total - fee - each * (int64_t)(n_out - 1);
-        if (i & 1) bytes_set(&tx->vout[i].script_pubkey, g->spk_tr, 34);
-        else bytes_set(&tx->vout[i].script_pubkey, g->spk_wpkh, 22);
-    }
-    sato_txdata_init(&txdata, tx, spent, n_in);
-    for (i = 0; i < n_in; i++) {
-        unsigned char sighash[32];
-        if (ins[i].kind == BLOCKGEN_P2TR) {
-            unsigned char sig[64];
-            sato_sighash_taproot(sighash, tx, i, 0, &txdata, NULL, NULL, 0xffffffffu);
-            if (!secp256k1_schnorrsig_sign32(g->secp, sig, sighash, &g->tweaked, NULL)) abort();
-            tx->vin[i].witness = sato_calloc(1, sizeof(sato_bytes_t));
-            tx->vin[i].witness_len = 1;
-            bytes_set(&tx->vin[i].witness[0], sig, 64);
-        } else {
-            unsigned char code[25], der[80];
-            size_t der_len = sizeof(der) - 1;
-            secp256k1_ecdsa_signature s;
-            code[0] = SATO_OP_DUP;
-            code[1] = SATO_OP_HASH160;
-            code[2] = 20;
-            memcpy(code + 3, g->spk_wpkh + 2, 20);
-            code[23] = SATO_OP_EQUALVERIFY;
-            code[24] = SATO_OP_CHECKSIG;
-            sato_sighash_v0(sighash, tx, i, code, 25, ins[i].value, SATO_SIGHASH_ALL, &txdata);
-            if (!secp256k1_ecdsa_sign(g->secp, &s, sighash, g->seckey, NULL, NULL)) abort();
-            secp256k1_ecdsa_signature_serialize_der(g->secp, der, &der_len, &s);
-            der[der_len++] = SATO_SIGHASH_ALL;
-            tx->vin[i].witness = sato_calloc(2, sizeof(sato_bytes_t));
-            tx->vin[i].witness_len = 2;
-            bytes_set(&tx->vin[i].witness[0], der, der_len);
-            bytes_set(&tx->vin[i].witness[1], g->pub33, 33);
-        }
-    }
-    free(spent);
+sato_chain_view_t blockgen_chain_view(blockgen_chain_t *c) {
+    sato_chain_view_t v;
+    v.get = chain_get;
+    v.ctx = c;
+    v.tip_height = c->len - 1;
+    return v;
 }
 
-void blockgen_next(blockgen_t *g, sato_block_t *b, size_t n_tx, size_t in_per_tx,
-                   size_t out_per_tx) {
-    sato_tx_t *txs = sato_calloc(n_tx ? n_tx : 1, sizeof(*txs));
-    size_t i, made = 0;
-    int64_t fee = 1000;
-    for (i = 0; i < n_tx; i++) {
-        if (!blockgen_spend(g, &txs[made], in_per_tx, out_per_tx, fee)) break;
-        made++;
-    }
-    blockgen_block_init(g, b, fee * (int64_t)made);
-    for (i = 0; i < made; i++) blockgen_block_add(b, &txs[i]);
-    free(txs);
-    blockgen_block_finish(g, b);
-    blockgen_accept(g, b);
+int blockgen_chain_mtp_at(void *ctx, int32_t height, int64_t *mtp) {
+    blockgen_chain_t *c = ctx;
+    sato_chain_view_t v = blockgen_chain_view(c);
+    return sato_chain_view_mtp(mtp, &v, height);
+}
+
+int64_t blockgen_chain_tip_mtp(blockgen_chain_t *c) {
+    int64_t mtp = 0;
+    blockgen_chain_mtp_at(c, c->len - 1, &mtp);
+    return mtp;
 }

@@ -1,89 +1,58 @@
 #ifndef SATO_TEST_BLOCKGEN_H
 #define SATO_TEST_BLOCKGEN_H
 
-/* Builds valid regtest blocks for tests and benchmarks: coinbases with the
- * BIP34 height and a witness commitment, P2WPKH and P2TR (key path)
- * spends signed with libsecp256k1, and trivial mining at regtest
- * difficulty. A generator follows its own chain and keeps a wallet of the
- * outputs it paid to itself; blockgen_copy forks it to build a competing
- * branch. */
+/* Transactions, blocks and a chain built by hand for validation tests,
+ * on regtest (whose proof of work takes two hashes on average). Every
+ * part is a separate sato_malloc allocation, as sato_tx_clear and
+ * sato_block_clear expect of hand-built objects. */
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include <secp256k1.h>
-#include <secp256k1_extrakeys.h>
-
 #include "sato/block.h"
 #include "sato/chainparams.h"
+#include "sato/difficulty.h"
 
-enum { BLOCKGEN_P2WPKH = 0, BLOCKGEN_P2TR = 1 };
+/* OP_TRUE: an output anyone can spend with an empty scriptSig. */
+extern const unsigned char blockgen_op_true[1];
 
+void blockgen_tx_add_input(sato_tx_t *tx, const unsigned char txid[32], uint32_t n,
+                           uint32_t sequence, const unsigned char *script_sig, size_t len);
+void blockgen_tx_add_output(sato_tx_t *tx, int64_t value, const unsigned char *spk, size_t len);
+void blockgen_tx_add_witness(sato_tx_t *tx, size_t nin, const unsigned char *item, size_t len);
+/* A version 2 transaction spending (txid, n) into one OP_TRUE output. */
+void blockgen_tx_spend(sato_tx_t *tx, const unsigned char txid[32], uint32_t n, int64_t value);
+
+/* A coinbase for `height`: scriptSig the BIP34 height and one more byte,
+ * one OP_TRUE output of `value`. */
+void blockgen_coinbase(sato_tx_t *tx, int32_t height, int64_t value);
+
+/* An empty block on top of prev_hash with the given time and regtest bits. */
+void blockgen_block_init(sato_block_t *b, const unsigned char prev_hash[32], uint32_t time);
+/* Moves *tx into the block (tx is left initialised). */
+void blockgen_block_add_tx(sato_block_t *b, sato_tx_t *tx);
+/* Adds a witness commitment (and the coinbase's reserved value) when a
+ * transaction has a witness or `force` is set, recomputes the merkle root
+ * and mines the header against the regtest limit. */
+void blockgen_block_finish(sato_block_t *b, int force_commitment);
+/* Mines the header as it is (nonce only). */
+void blockgen_mine(sato_block_header_t *h);
+
+/* A chain as an array of entries, heights 0 .. len-1. */
 typedef struct {
-    sato_outpoint_t op;
-    int64_t value;
-    int32_t height;
-    int coinbase;
-    int kind;
-} blockgen_utxo_t;
+    sato_chain_entry_t *e;
+    int32_t len;
+    int32_t cap;
+} blockgen_chain_t;
 
-typedef struct {
-    const sato_chainparams_t *params;
-    secp256k1_context *secp;
-    unsigned char seckey[32];
-    unsigned char pub33[33];
-    secp256k1_keypair tweaked; /* P2TR key-path signing key */
-    unsigned char spk_wpkh[22];
-    unsigned char spk_tr[34];
-    unsigned char tip[32];
-    int32_t height;
-    uint32_t time;
-    uint32_t times[11]; /* recent block times, newest last, for MTP */
-    /* The wallet: two FIFO queues (coinbases mature in order). */
-    struct blockgen_queue {
-        blockgen_utxo_t *v;
-        size_t first, n, cap;
-    } cb, reg;
-    uint64_t counter; /* makes coinbases of equal height differ across forks */
-} blockgen_t;
-
-/* Starts at the network's genesis block; `seed` picks the key. */
-void blockgen_init(blockgen_t *g, const sato_chainparams_t *p, uint64_t seed);
-void blockgen_clear(blockgen_t *g);
-/* Deep copy (a fork starting at the same tip and wallet). */
-void blockgen_copy(blockgen_t *dst, const blockgen_t *src);
-
-/* A new block on the generator's tip: header (time = tip time + 1,
- * regtest bits) and a coinbase paying subsidy + fees to the wallet. */
-void blockgen_block_init(blockgen_t *g, sato_block_t *b, int64_t fees);
-/* Appends tx to the block (taking it over; tx is left empty). */
-void blockgen_block_add(sato_block_t *b, sato_tx_t *tx);
-/* Recomputes the coinbase's witness commitment and the merkle root, then
- * mines the header. Call again after tampering to re-mine. */
-void blockgen_block_finish(blockgen_t *g, sato_block_t *b);
-/* Only mines (the header is kept, e.g. a bad merkle root stays bad). */
-void blockgen_mine(blockgen_t *g, sato_block_t *b);
-
-/* Makes b the generator's tip and its outputs part of the wallet. */
-void blockgen_accept(blockgen_t *g, const sato_block_t *b);
-
-/* A signed transaction spending n_in mature wallet outputs into n_out
- * outputs (alternating P2WPKH, P2TR), leaving fee. The inputs leave the
- * wallet. Returns 0 (tx empty) if there are not enough. */
-int blockgen_spend(blockgen_t *g, sato_tx_t *tx, size_t n_in, size_t n_out, int64_t fee);
-
-/* The same over given outputs (which may be immature, or not in the
- * wallet at all: for tests of bad spends). */
-void blockgen_spend_utxos(blockgen_t *g, sato_tx_t *tx, const blockgen_utxo_t *ins, size_t n_in,
-                          size_t n_out, int64_t fee);
-
-/* Mature wallet outputs available at the next height. */
-size_t blockgen_mature(const blockgen_t *g);
-
-/* Builds, finishes and accepts a block with `n_tx` spends of
- * `in_per_tx` inputs and `out_per_tx` outputs (as many as the wallet
- * allows). */
-void blockgen_next(blockgen_t *g, sato_block_t *b, size_t n_tx, size_t in_per_tx,
-                   size_t out_per_tx);
+void blockgen_chain_init(blockgen_chain_t *c, const sato_chainparams_t *p);
+void blockgen_chain_free(blockgen_chain_t *c);
+void blockgen_chain_push(blockgen_chain_t *c, const sato_block_header_t *h);
+/* A view whose tip is the chain's last block. */
+sato_chain_view_t blockgen_chain_view(blockgen_chain_t *c);
+/* sato_mtp_at_fn over a blockgen_chain_t. */
+int blockgen_chain_mtp_at(void *ctx, int32_t height, int64_t *mtp);
+/* Median time past of the tip. */
+int64_t blockgen_chain_tip_mtp(blockgen_chain_t *c);
 
 #endif
