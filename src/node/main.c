@@ -299,8 +299,9 @@ static int close_chain(sato_node_t *node) {
     return ok;
 }
 
-/* Core writes the chain state to disk about once an hour even when the
- * cache is not full, so that a crash loses little work. */
+/* The chain state writes itself about once an hour as blocks connect
+ * (Core's periodic flush); this timer does the same for a node that sits
+ * idle after its last blocks, so that a crash loses little work. */
 #define FLUSH_INTERVAL_S (60 * 60)
 
 static void on_flush_timer(evutil_socket_t fd, short what, void *arg) {
