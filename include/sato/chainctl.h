@@ -29,6 +29,11 @@ void sato_chainctl_destroy(sato_chainctl_t *ctl);
 void sato_chainctl_lock(sato_chainctl_t *ctl);
 void sato_chainctl_unlock(sato_chainctl_t *ctl);
 
+/* Asks long calls (generatetoaddress) to stop after their current block;
+ * safe from any thread without the lock, as is the question. */
+void sato_chainctl_interrupt(sato_chainctl_t *ctl);
+int sato_chainctl_interrupted(const sato_chainctl_t *ctl);
+
 /* Everything below requires the lock. */
 sato_chainstate_t *sato_chainctl_chainstate(sato_chainctl_t *ctl);
 sato_txindex_t *sato_chainctl_txindex(sato_chainctl_t *ctl);

@@ -56,6 +56,7 @@ static void print_help(void) {
 void sato_node_request_shutdown(sato_node_t *node) {
     struct timeval delay = {0, 200 * 1000}; /* lets the stop reply leave first */
     node->shutdown_requested = 1;
+    if (node->chainctl != NULL) sato_chainctl_interrupt(node->chainctl);
     event_base_loopexit(node->base, &delay);
 }
 
@@ -64,6 +65,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg) {
     (void)what;
     sato_log_printf("Received signal %d, shutting down", (int)sig);
     node->shutdown_requested = 1;
+    if (node->chainctl != NULL) sato_chainctl_interrupt(node->chainctl);
     event_base_loopexit(node->base, NULL);
 }
 

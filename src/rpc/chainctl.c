@@ -24,6 +24,7 @@ struct sato_chainctl {
     size_t chain_tx_valid, chain_tx_cap; /* ... valid below chain_tx_valid */
     int left_ibd;
     int failed;
+    int interrupted; /* read and written atomically */
 };
 
 sato_chainctl_t *sato_chainctl_create(sato_chainstate_t *cs, const sato_chainparams_t *params,
@@ -45,6 +46,14 @@ void sato_chainctl_destroy(sato_chainctl_t *ctl) {
     pthread_mutex_destroy(&ctl->lock);
     free(ctl->chain_tx);
     free(ctl);
+}
+
+void sato_chainctl_interrupt(sato_chainctl_t *ctl) {
+    __atomic_store_n(&ctl->interrupted, 1, __ATOMIC_SEQ_CST);
+}
+
+int sato_chainctl_interrupted(const sato_chainctl_t *ctl) {
+    return __atomic_load_n(&ctl->interrupted, __ATOMIC_SEQ_CST);
 }
 
 void sato_chainctl_lock(sato_chainctl_t *ctl) {

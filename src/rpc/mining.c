@@ -117,7 +117,7 @@ static int submit_own(sato_rpc_request_t *req, sato_chainctl_t *ctl, const sato_
 static json_t *generate_blocks(sato_rpc_request_t *req, const unsigned char *spk, size_t spk_len,
                                int64_t n, uint64_t max_tries) {
     json_t *out = json_array();
-    while (n > 0) {
+    while (n > 0 && !(req->ctx->chainctl && sato_chainctl_interrupted(req->ctx->chainctl))) {
         sato_chainctl_t *ctl = rpc_chain_lock(req);
         sato_block_template_t t;
         sato_block_t b;

@@ -50,3 +50,28 @@ def test_unknown_chain_option_refused(tmp_path):
     n = Node(tmp_path, ["-prune=550"])
     r = subprocess.run(n.args(), capture_output=True, text=True, timeout=60)
     assert r.returncode != 0
+
+
+def test_stop_interrupts_long_generate(make_node):
+    import threading
+    n = make_node()
+    result = {}
+
+    def mine():
+        try:
+            result["hashes"] = n.rpc("generatetoaddress", 100000, ADDR)
+        except Exception as e:  # the connection may close under it
+            result["error"] = e
+    t = threading.Thread(target=mine)
+    t.start()
+    import time
+    deadline = time.time() + 30
+    while n.rpc("getblockcount") < 5 and time.time() < deadline:
+        time.sleep(0.05)
+    n.proc.send_signal(signal.SIGTERM)
+    assert n.wait(60) == 0
+    t.join(60)
+    n.start()
+    height = n.rpc("getblockcount")
+    assert 5 <= height < 100000
+    assert n.rpc("verifychain", 4, 0) is True

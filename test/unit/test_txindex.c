@@ -70,7 +70,7 @@ int main(void) {
     sato_chainstate_t *cs;
     sato_txindex_t *ti = NULL;
     sato_chainctl_t *ctl;
-    blockgen_t g, fork;
+    chaingen_t g, fork;
     size_t fork_seen = 0, i, entries = 0;
     int ok = 1;
     make_tmpdir(dir, sizeof(dir), "txindex");
@@ -81,14 +81,14 @@ int main(void) {
     CHECK(sato_txindex_open(&ti, tidir, 0) == SATO_OK);
     if (ti == NULL) return test_report("test_txindex");
     ctl = sato_chainctl_create(cs, &sato_chainparams_regtest, ti, NULL, NULL);
-    blockgen_init(&g, &sato_chainparams_regtest, 7);
+    chaingen_init(&g, &sato_chainparams_regtest, 7);
     for (i = 0; i < N_BLOCKS && ok; i++) {
         sato_block_t b;
         if (i == N_BLOCKS - 5) {
-            blockgen_copy(&fork, &g);
+            chaingen_copy(&fork, &g);
             fork_seen = n_seen;
         }
-        blockgen_next(&g, &b, 3, 1, 2);
+        chaingen_next(&g, &b, 3, 1, 2);
         ok = cs_submit(cs, &b, NULL);
         remember(&b);
         sato_block_clear(&b);
@@ -137,7 +137,7 @@ int main(void) {
         size_t before = n_seen;
         for (i = 0; i < 7 && ok; i++) {
             sato_block_t b;
-            blockgen_next(&fork, &b, 2, 1, 1);
+            chaingen_next(&fork, &b, 2, 1, 1);
             ok = cs_submit(cs, &b, NULL);
             remember(&b);
             sato_block_clear(&b);
@@ -173,8 +173,8 @@ int main(void) {
     test_case(count_found(ti, 0, n_seen) > 0 && sato_txindex_height(ti) == N_BLOCKS, "and rebuilds");
     sato_txindex_destroy(ti);
     CHECK(sato_chainstate_close(cs) == SATO_OK);
-    blockgen_clear(&g);
-    blockgen_clear(&fork);
+    chaingen_clear(&g);
+    chaingen_clear(&fork);
     free(seen);
     rm_tree(dir);
     return test_report("test_txindex");
