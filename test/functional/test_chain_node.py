@@ -75,3 +75,33 @@ def test_stop_interrupts_long_generate(make_node):
     height = n.rpc("getblockcount")
     assert 5 <= height < 100000
     assert n.rpc("verifychain", 4, 0) is True
+
+
+def fault_injection_built():
+    from framework import BUILD
+    try:
+        return "SATO_FAULT_INJECT:BOOL=ON" in open(os.path.join(BUILD, "CMakeCache.txt")).read()
+    except OSError:
+        return False
+
+
+def test_storage_failure_while_running_stops_the_node(make_node, monkeypatch):
+    import pytest
+    if not fault_injection_built():
+        pytest.skip("needs a build with SATO_FAULT_INJECT (make test)")
+    # Undo data cannot be written: connecting the next block fails for
+    # the disk, never for the block.
+    monkeypatch.setenv("FI_EIO_ON", "rev.write")
+    n = make_node()
+    from framework import RPCError
+    with pytest.raises(RPCError) as e:
+        n.rpc("generatetoaddress", 1, ADDR)
+    assert e.value.code == -20
+    assert n.wait(30) != 0
+    log = open(os.path.join(n.chaindir, "debug.log")).read()
+    assert "*** Failed to store a new block" in log and "shutting down" in log
+    monkeypatch.delenv("FI_EIO_ON")
+    n.start()
+    assert n.rpc("getblockcount") == 0
+    assert n.rpc("getchaintips")[0]["status"] == "active"
+    assert len(n.rpc("generatetoaddress", 1, ADDR)) == 1
