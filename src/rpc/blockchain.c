@@ -444,7 +444,7 @@ static json_t *rpc_verifychain(sato_rpc_request_t *req) {
 
 static const char *const args_none[] = {NULL};
 static const char *const args_height[] = {"height", NULL};
-static const char *const args_getblock[] = {"blockhash", "verbosity", NULL};
+static const char *const args_getblock[] = {"blockhash", "verbosity|verbose", NULL};
 static const char *const args_getblockheader[] = {"blockhash", "verbose", NULL};
 static const char *const args_gettxout[] = {"txid", "n", "include_mempool", NULL};
 static const char *const args_gettxoutsetinfo[] = {"hash_type", "hash_or_height", "use_index", NULL};

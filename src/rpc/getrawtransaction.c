@@ -177,7 +177,7 @@ out:
     return out;
 }
 
-static const char *const args_getrawtransaction[] = {"txid", "verbosity", "blockhash", NULL};
+static const char *const args_getrawtransaction[] = {"txid", "verbosity|verbose", "blockhash", NULL};
 
 static const sato_rpc_method_t methods[] = {
     {"rawtransactions", "getrawtransaction", rpc_getrawtransaction, args_getrawtransaction,

@@ -244,3 +244,26 @@ def test_bad_input_per_method(node):
     for m in ("getmempoolinfo", "getnetworkinfo", "getwalletinfo", "sendrawtransaction", "getmininginfo"):
         assert rpc_error(node, m) == (-32601, "Method not found")
     assert node.rpc("getblockcount") == 2
+
+
+def test_named_parameters_and_aliases(node):
+    h = node.rpc("generatetoaddress", 1, ADDR)[0]
+
+    def named(method, **kw):
+        status, body = node.post({"jsonrpc": "1.0", "id": 1, "method": method, "params": kw})
+        return body
+    raw = node.rpc("getblock", h, 0)
+    assert named("getblock", blockhash=h, verbosity=0)["result"] == raw
+    # Core's "verbosity|verbose": either name.
+    assert named("getblock", blockhash=h, verbose=0)["result"] == raw
+    txid = node.rpc("getblock", h)["tx"][0]
+    r = named("getrawtransaction", txid=txid, verbose=True, blockhash=h)["result"]
+    assert r["txid"] == txid and r["in_active_chain"] is True
+    assert named("getblockheader", blockhash=h, verbose=False)["result"] == raw[:160]
+    assert named("getblockhash", height=1)["result"] == h
+    assert named("gettxout", txid=txid, n=0, include_mempool=False)["result"]["value"] == 50
+    e = named("getblock", blockhash=h, verbosityx=0)["error"]
+    assert e["code"] == -8 and e["message"] == "Unknown named parameter verbosityx"
+    # A required argument left out is a type error (null), as in Core.
+    e = named("getblock", verbosity=0)["error"]
+    assert e["code"] == -3
