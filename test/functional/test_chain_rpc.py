@@ -267,3 +267,31 @@ def test_named_parameters_and_aliases(node):
     # A required argument left out is a type error (null), as in Core.
     e = named("getblock", verbosity=0)["error"]
     assert e["code"] == -3
+
+
+def test_concurrent_readers_while_mining(node):
+    """RPC workers run on several threads; the chain lock keeps readers
+    consistent while blocks are mined."""
+    import threading
+    errors = []
+    stop = threading.Event()
+
+    def reader():
+        try:
+            while not stop.is_set():
+                info = node.rpc("getblockchaininfo")
+                h = node.rpc("getblockhash", info["blocks"])
+                hdr = node.rpc("getblockheader", h)
+                assert hdr["height"] == info["blocks"]
+                node.rpc("getchaintips")
+        except Exception as e:  # reported below
+            errors.append(e)
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for t in threads:
+        t.start()
+    mined = node.rpc("generatetoaddress", 150, ADDR)
+    stop.set()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors[0]
+    assert node.rpc("getbestblockhash") == mined[-1]
