@@ -178,7 +178,14 @@ void bench_chain(void) {
            (double)count_inputs(blocks + 121, n - 121) / (double)(n - 121), now_s() - t0);
     anchor_init();
     for (threads = 1; threads <= 2; threads++) {
-        double a = anchor_rate(threads);
+        /* Best of several anchor runs, so a busy moment of a shared
+         * machine does not flatter the ratio. */
+        double a = 0;
+        int k;
+        for (k = 0; k < 5; k++) {
+            double r = anchor_rate(threads);
+            if (r > a) a = r;
+        }
         connect_run(blocks, n, inputs, threads, a);
     }
     for (i = 0; i < n; i++) sato_block_clear(&blocks[i]);

@@ -34,10 +34,10 @@ sato_coins_t *sato_coins_create(sato_db_t *db, unsigned table, sato_coins_t *par
 void sato_coins_destroy(sato_coins_t *c);
 
 /* Looks the coin up, fetching it from below if needed. SATO_OK with *out
- * pointing at the cached coin (valid until the next change to this
- * cache), SATO_ENOTFOUND if it is missing or spent (*out NULL), or a
- * storage error (which says nothing about the coin). */
-sato_err_t sato_coins_get(sato_coins_t *c, const sato_outpoint_t *op, const sato_coin_t **out);
+ * filled (its script borrowed from the cache: valid until the next change
+ * to this cache), SATO_ENOTFOUND if it is missing or spent (*out zeroed),
+ * or a storage error (which says nothing about the coin). */
+sato_err_t sato_coins_get(sato_coins_t *c, const sato_outpoint_t *op, sato_coin_t *out);
 
 /* Adds an unspent output (the script is copied). possible_overwrite is
  * set for coinbase outputs, which BIP30's exempt blocks may repeat; an

@@ -15,16 +15,16 @@
 
 sato_err_t sato_chainstate_get_coin(sato_chainstate_t *cs, sato_coin_t *coin, sato_buf_t *script,
                                     const sato_outpoint_t *op) {
-    const sato_coin_t *c = NULL;
+    sato_coin_t c;
     sato_err_t err;
     memset(coin, 0, sizeof(*coin));
     err = sato_coins_get(cs->coins, op, &c);
     if (err != SATO_OK) return err;
     script->len = 0;
-    sato_buf_write(script, c->out.script_pubkey.data, c->out.script_pubkey.len);
-    *coin = *c;
+    sato_buf_write(script, c.out.script_pubkey.data, c.out.script_pubkey.len);
+    *coin = c;
     coin->out.script_pubkey.data = script->data;
-    coin->out.script_pubkey.len = c->out.script_pubkey.len;
+    coin->out.script_pubkey.len = c.out.script_pubkey.len;
     return SATO_OK;
 }
 

@@ -23,7 +23,6 @@ typedef struct {
     uint32_t script_len;
     int64_t value;
     unsigned char *script; /* sato_malloc'd, NULL when spent or empty */
-    sato_coin_t view;      /* what sato_coins_get hands out */
 } entry_t;
 
 struct sato_coins {
@@ -112,7 +111,7 @@ static void grow(sato_coins_t *c) {
 /* A new empty (spent, clean) entry for op, which must be absent. */
 static entry_t *insert(sato_coins_t *c, const sato_outpoint_t *op) {
     size_t i;
-    if ((c->count + 1) * 10 > c->cap * 7) grow(c);
+    if ((c->count + 1) * 5 > c->cap * 4) grow(c); /* load at most 0.8 */
     i = slot_of(c, op);
     while (c->slots[i].used) i = (i + 1) & (c->cap - 1);
     memset(&c->slots[i], 0, sizeof(entry_t));
@@ -199,12 +198,12 @@ static sato_err_t fetch(sato_coins_t *c, const sato_outpoint_t *op, entry_t **ou
         return SATO_OK;
     }
     if (c->parent != NULL) {
-        const sato_coin_t *pc;
+        sato_coin_t pc;
         sato_err_t err = sato_coins_get(c->parent, op, &pc);
         if (err != SATO_OK) return err;
         e = insert(c, op);
-        set_coin(c, e, pc->out.value, pc->height, pc->is_coinbase, pc->out.script_pubkey.data,
-                 pc->out.script_pubkey.len);
+        set_coin(c, e, pc.out.value, pc.height, pc.is_coinbase, pc.out.script_pubkey.data,
+                 pc.out.script_pubkey.len);
     } else {
         unsigned char key[SATO_COIN_KEY_SIZE];
         sato_db_txn_t *txn = NULL;
@@ -230,18 +229,17 @@ static sato_err_t fetch(sato_coins_t *c, const sato_outpoint_t *op, entry_t **ou
     return SATO_OK;
 }
 
-sato_err_t sato_coins_get(sato_coins_t *c, const sato_outpoint_t *op, const sato_coin_t **out) {
+sato_err_t sato_coins_get(sato_coins_t *c, const sato_outpoint_t *op, sato_coin_t *out) {
     entry_t *e;
     sato_err_t err = fetch(c, op, &e);
-    *out = NULL;
+    memset(out, 0, sizeof(*out));
     if (err != SATO_OK) return err;
     if (e->flags & F_SPENT) return SATO_ENOTFOUND;
-    e->view.out.value = e->value;
-    e->view.out.script_pubkey.data = e->script;
-    e->view.out.script_pubkey.len = e->script_len;
-    e->view.height = e->height;
-    e->view.is_coinbase = e->coinbase;
-    *out = &e->view;
+    out->out.value = e->value;
+    out->out.script_pubkey.data = e->script;
+    out->out.script_pubkey.len = e->script_len;
+    out->height = e->height;
+    out->is_coinbase = e->coinbase;
     return SATO_OK;
 }
 

@@ -31,7 +31,7 @@ typedef struct {
 
 static int have_coin_cb(void *ctx, const sato_outpoint_t *op) {
     have_ctx_t *h = ctx;
-    const sato_coin_t *c;
+    sato_coin_t c;
     sato_err_t err = sato_coins_get(h->view, op, &c);
     if (err == SATO_OK) return 1;
     if (err == SATO_ENOTFOUND) return 0;
@@ -251,7 +251,7 @@ sato_err_t chain_disconnect_block(sato_chainstate_t *cs, sato_blockidx_t *e, sat
             sato_read_compactsize(&r, &m);
             for (j = 0; j < tx->vin_len; j++) read_undo_coin(&r, &coins[j]);
             for (j = tx->vin_len; j-- > 0;) {
-                const sato_coin_t *have;
+                sato_coin_t have;
                 err = sato_coins_get(view, &tx->vin[j].prevout, &have);
                 if (err == SATO_OK) {
                     free(coins);

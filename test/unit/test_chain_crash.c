@@ -5,6 +5,9 @@
  * the recovered tip is a block of the chain, feeds the rest, and must
  * reach the same tip and UTXO set hash as an uninterrupted run.
  *
+ * The same with kills during a 400-block reorg (F02): the restart
+ * reaches the winning branch's tip and UTXO hash.
+ *
  * SATO_CRASH_BLOCKS (default 5000) and SATO_CRASH_RUNS (default 20) set
  * the size; the FI_EXIT_AT rounds need a SATO_FAULT_INJECT build. */
 #define _GNU_SOURCE
@@ -20,6 +23,22 @@
 
 static sato_block_t *blocks;
 static size_t n_blocks;
+/* F02: a reorg from our chain's first REORG_A blocks to a branch of
+ * REORG_B blocks forking after block REORG_FORK. */
+#define REORG_FORK 200
+#define REORG_A 600
+#define REORG_B 420
+#define REORG_RUNS 8
+static sato_block_t *branch;
+
+static int feed_range(sato_chainstate_t *cs, const sato_block_t *b, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        sato_block_state_t st;
+        if (!cs_submit(cs, &b[i], &st)) return 0;
+    }
+    return 1;
+}
 
 static double now_s(void) {
     struct timespec ts;
@@ -64,7 +83,8 @@ int main(void) {
     size_t runs = er ? strtoul(er, NULL, 10) : 20, r, killed_midway = 0;
     char dir[256];
     chaingen_t g;
-    sato_utxo_stats_t control, got;
+    sato_utxo_stats_t control, got, control_b;
+    chaingen_t gb;
     sato_chainstate_t *cs;
     double t0, control_time;
     uint64_t seed = 0x5eed;
@@ -73,9 +93,17 @@ int main(void) {
                                          "store.flushed", "db.commit",    "db.committed",
                                          "chain.flush.synced", "blk.torn", "rev.torn"};
     n_blocks = eb ? strtoul(eb, NULL, 10) : 5000;
+    memset(&gb, 0, sizeof(gb));
     blocks = calloc(n_blocks, sizeof(*blocks));
     chaingen_init(&g, &sato_chainparams_regtest, 3);
-    for (i = 0; i < n_blocks; i++) chaingen_next(&g, &blocks[i], 1, 1, 2);
+    for (i = 0; i < n_blocks; i++) {
+        chaingen_next(&g, &blocks[i], 1, 1, 2);
+        if (i + 1 == REORG_FORK) chaingen_copy(&gb, &g);
+    }
+    branch = calloc(REORG_B, sizeof(*branch));
+    if (n_blocks >= REORG_A) {
+        for (i = 0; i < REORG_B; i++) chaingen_next(&gb, &branch[i], 1, 1, 2);
+    }
 
     /* The uninterrupted run. */
     make_tmpdir(dir, sizeof(dir), "chain-crash-control");
@@ -140,11 +168,80 @@ int main(void) {
         sato_chainstate_close(cs);
         rm_tree(dir);
     }
+    /* F02: killed while reorganising 400 blocks deep. */
+    if (n_blocks >= REORG_A) {
+        char tmpl[256], cmd[600];
+        size_t reorg_killed = 0;
+        make_tmpdir(dir, sizeof(dir), "chain-crash-b");
+        cs = open_small(dir);
+        CHECK(cs != NULL && feed_range(cs, blocks, REORG_FORK) &&
+              feed_range(cs, branch, REORG_B));
+        cs_stats(cs, &control_b);
+        sato_chainstate_close(cs);
+        rm_tree(dir);
+        make_tmpdir(tmpl, sizeof(tmpl), "chain-crash-a");
+        cs = open_small(tmpl);
+        CHECK(cs != NULL && feed_range(cs, blocks, REORG_A));
+        sato_chainstate_close(cs);
+        t0 = now_s();
+        make_tmpdir(dir, sizeof(dir), "chain-crash-r");
+        snprintf(cmd, sizeof(cmd), "cp -a %s/. %s/", tmpl, dir);
+        CHECK(system(cmd) == 0);
+        cs = open_small(dir);
+        CHECK(cs != NULL && feed_range(cs, branch, REORG_B));
+        sato_chainstate_close(cs);
+        rm_tree(dir);
+        control_time = now_s() - t0;
+        for (r = 0; r < REORG_RUNS; r++) {
+            int status = 0, ok;
+            pid_t pid;
+            make_tmpdir(dir, sizeof(dir), "chain-crash-r");
+            snprintf(cmd, sizeof(cmd), "cp -a %s/. %s/", tmpl, dir);
+            CHECK(system(cmd) == 0);
+            pid = fork();
+            if (pid == 0) {
+                cs = open_small(dir);
+                if (cs == NULL) _exit(3);
+                feed_range(cs, branch, REORG_B);
+                sato_chainstate_close(cs);
+                _exit(0);
+            }
+            {
+                double delay = control_time * (double)(rng_next(&seed) % 1000) / 1000.0;
+                struct timespec ts;
+                ts.tv_sec = (time_t)delay;
+                ts.tv_nsec = (long)((delay - (double)ts.tv_sec) * 1e9);
+                nanosleep(&ts, NULL);
+                kill(pid, SIGKILL);
+            }
+            waitpid(pid, &status, 0);
+            if (WIFSIGNALED(status)) reorg_killed++;
+            cs = open_small(dir);
+            test_case(cs != NULL, "reorg run %zu: reopens after the crash", r);
+            if (cs == NULL) {
+                rm_tree(dir);
+                continue;
+            }
+            ok = feed_range(cs, blocks, REORG_A) && feed_range(cs, branch, REORG_B);
+            cs_stats(cs, &got);
+            test_case(ok && stats_equal(&got, &control_b),
+                      "reorg run %zu: killed mid-reorg, reaches the winning branch's tip and "
+                      "UTXO hash (height %d)", r, got.height);
+            sato_chainstate_close(cs);
+            rm_tree(dir);
+        }
+        rm_tree(tmpl);
+        fprintf(stderr, "test_chain_crash: %d runs killed during a %d-block reorg, %zu before "
+                "the end\n", REORG_RUNS, REORG_A - REORG_FORK, reorg_killed);
+    }
     fprintf(stderr, "test_chain_crash: %zu blocks, %zu runs, %zu interrupted before the end\n",
             n_blocks, runs + sizeof(sites) / sizeof(sites[0]), killed_midway);
     test_case(killed_midway >= runs / 2, "most runs were interrupted (%zu)", killed_midway);
     for (i = 0; i < n_blocks; i++) sato_block_clear(&blocks[i]);
     free(blocks);
+    for (i = 0; i < REORG_B; i++) sato_block_clear(&branch[i]);
+    free(branch);
     chaingen_clear(&g);
+    chaingen_clear(&gb);
     return test_report("test_chain_crash");
 }
