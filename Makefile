@@ -20,6 +20,8 @@ run: build
 	@echo "Starting a regtest node with data in $(DATADIR); Ctrl-C stops it."
 	@echo "Talk to it from another terminal with:"
 	@echo "  ./$(BUILD)/sato-cli -regtest -datadir=$(DATADIR) help"
+	@echo "  ./$(BUILD)/sato-cli -regtest -datadir=$(DATADIR) -getinfo"
+	@echo "  ./$(BUILD)/sato-cli -regtest -datadir=$(DATADIR) generatetoaddress 101 bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"
 	./$(BUILD)/satod -regtest -datadir=$(DATADIR)
 
 # Tests build with clang (for libFuzzer) when it is there, always with

@@ -16,6 +16,7 @@ static const struct {
     {"merkle", bench_merkle},
     {"sig", bench_sig},
     {"script", bench_script},
+    {"chain", bench_chain},
 };
 
 static double now(void) {

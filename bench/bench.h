@@ -24,5 +24,6 @@ void bench_sha256(void);
 void bench_merkle(void);
 void bench_sig(void);
 void bench_script(void);
+void bench_chain(void);
 
 #endif

@@ -29,10 +29,15 @@ enum {
     SATO_RPC_METHOD_DEPRECATED = -32
 };
 
+struct sato_chainctl;
+
 /* What every method may use besides its parameters. */
 typedef struct {
     const sato_chainparams_t *chain;
     void *node; /* the daemon's state, opaque to the server */
+    /* The shared chain state (chainctl.h); NULL where there is none, and
+     * then the chain methods answer RPC_IN_WARMUP. */
+    struct sato_chainctl *chainctl;
 } sato_rpc_context_t;
 
 /* What a method handler gets: its parameters, already converted from

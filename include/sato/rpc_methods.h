@@ -9,6 +9,10 @@
 /* Method groups of the rpc layer; each registers its table. */
 void sato_rpc_register_rawtransaction(sato_rpc_table_t *t);
 void sato_rpc_register_util(sato_rpc_table_t *t);
+/* Methods over the chain state (they need sato_rpc_context_t.chainctl). */
+void sato_rpc_register_blockchain(sato_rpc_table_t *t);
+void sato_rpc_register_mining(sato_rpc_table_t *t);
+void sato_rpc_register_getrawtransaction(sato_rpc_table_t *t);
 
 /* decodescript's result for a script (exposed for tests). */
 json_t *sato_rpc_decodescript_json(const sato_chain_addr_t *chain, const unsigned char *script,

@@ -14,10 +14,12 @@
 
 #include "node/node.h"
 #include "sato/buf.h"
+#include "sato/hex.h"
 #include "sato/log.h"
 #include "sato/mem.h"
 #include "sato/rpc_methods.h"
 #include "sato/sha256.h"
+#include "sato/txindex.h"
 
 static char *path_join(const char *dir, const char *name) {
     size_t n;
@@ -54,6 +56,7 @@ static void print_help(void) {
 void sato_node_request_shutdown(sato_node_t *node) {
     struct timeval delay = {0, 200 * 1000}; /* lets the stop reply leave first */
     node->shutdown_requested = 1;
+    if (node->chainctl != NULL) sato_chainctl_interrupt(node->chainctl);
     event_base_loopexit(node->base, &delay);
 }
 
@@ -62,6 +65,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg) {
     (void)what;
     sato_log_printf("Received signal %d, shutting down", (int)sig);
     node->shutdown_requested = 1;
+    if (node->chainctl != NULL) sato_chainctl_interrupt(node->chainctl);
     event_base_loopexit(node->base, NULL);
 }
 
@@ -175,6 +179,7 @@ static int start_rpc(sato_node_t *node, char *err, size_t errlen) {
     cfg.table = node->rpc;
     node->rpc_ctx.chain = node->chain;
     node->rpc_ctx.node = node;
+    node->rpc_ctx.chainctl = node->chainctl;
     cfg.ctx = &node->rpc_ctx;
     cfg.auth = node->auth;
     cfg.bind = bind;
@@ -196,12 +201,130 @@ static int start_rpc(sato_node_t *node, char *err, size_t errlen) {
     return node->httpd != NULL;
 }
 
+static void on_storage_failure(void *arg) {
+    sato_node_request_shutdown(arg);
+}
+
+/* Core's -par: 0 picks one thread per core, a negative value leaves that
+ * many cores free; at most 15 (MAX_SCRIPTCHECK_THREADS + 1 with the
+ * caller). */
+static unsigned script_threads(int64_t par) {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores < 1) cores = 1;
+    if (par <= 0) par += cores;
+    if (par < 1) par = 1;
+    if (par > 15) par = 15;
+    return (unsigned)par;
+}
+
+/* Opens the chain state (and -txindex) under the chain's directory. A
+ * storage error is logged and stops the start. */
+static int open_chain(sato_node_t *node) {
+    sato_chainstate_opts_t opts;
+    int64_t dbcache = sato_args_get_int(node->args, "dbcache", 450);
+    int64_t checkblocks = sato_args_get_int(node->args, "checkblocks", 6);
+    int reindex = sato_args_get_bool(node->args, "reindex", 0);
+    const sato_blockidx_t *tip;
+    sato_err_t err;
+    char hex[65];
+
+    if (dbcache < 4) dbcache = 4; /* Core's MIN_DB_CACHE_MB */
+    if (dbcache > 16384) dbcache = 16384;
+    if (checkblocks < 0) {
+        sato_log_printf("Error: -checkblocks must not be negative");
+        return 0;
+    }
+    sato_chainstate_opts_init(&opts, node->chain, node->chaindir);
+    opts.dbcache_bytes = (size_t)dbcache << 20;
+    opts.script_threads = script_threads(sato_args_get_int(node->args, "par", 0));
+    opts.reindex = reindex;
+    opts.check_blocks = checkblocks == 0 ? UINT32_MAX : (unsigned)(checkblocks > UINT32_MAX ? UINT32_MAX : checkblocks);
+    sato_log_printf("Cache configuration: %lld MiB for the UTXO set; %u script verification thread(s)",
+                    (long long)dbcache, opts.script_threads);
+    if (reindex) sato_log_printf("Reindexing the chain state from the blk files");
+    err = sato_chainstate_open(&node->chainstate, &opts);
+    if (err != SATO_OK) {
+        sato_log_printf("Error: Error opening block database (%s%s%s)", sato_err_str(err),
+                        *sato_err_detail() ? ": " : "", sato_err_detail());
+        return 0;
+    }
+    tip = sato_chainstate_tip(node->chainstate);
+    sato_hex_encode_rev(hex, tip->hash, 32);
+    sato_log_printf("Loaded best chain: hashBestChain=%s height=%d", hex, (int)tip->height);
+    if (sato_args_get_bool(node->args, "txindex", 0)) {
+        char *dir = path_join(node->chaindir, "indexes/txindex");
+        err = sato_txindex_open(&node->txindex, dir, reindex);
+        if (err != SATO_OK) {
+            sato_log_printf("Error: cannot open the transaction index %s (%s%s%s)", dir, sato_err_str(err),
+                            *sato_err_detail() ? ": " : "", sato_err_detail());
+            free(dir);
+            return 0;
+        }
+        free(dir);
+    }
+    node->chainctl = sato_chainctl_create(node->chainstate, node->chain, node->txindex, on_storage_failure, node);
+    sato_chainctl_lock(node->chainctl);
+    err = sato_chainctl_tip_changed(node->chainctl);
+    sato_chainctl_unlock(node->chainctl);
+    if (err != SATO_OK) return 0;
+    if (node->txindex)
+        sato_log_printf("txindex is enabled at height %d", (int)sato_txindex_height(node->txindex));
+    return 1;
+}
+
+/* Flushes and closes the chain state; 0 if the flush failed. */
+static int close_chain(sato_node_t *node) {
+    int ok = 1;
+    if (node->chainstate == NULL) return 1;
+    if (node->chainctl != NULL) sato_chainctl_lock(node->chainctl);
+    if (node->chainctl != NULL && sato_chainctl_failed(node->chainctl)) {
+        /* After a storage error nothing more is written: the disk holds
+         * the last good flush. */
+        sato_chainstate_destroy(node->chainstate);
+        ok = 0;
+    } else {
+        sato_err_t err;
+        sato_log_printf("Shutdown: flushing the chain state");
+        err = sato_chainstate_close(node->chainstate);
+        if (err != SATO_OK) {
+            sato_log_printf("Error: flushing the chain state failed: %s%s%s", sato_err_str(err),
+                            *sato_err_detail() ? ": " : "", sato_err_detail());
+            ok = 0;
+        }
+    }
+    node->chainstate = NULL;
+    if (node->chainctl != NULL) sato_chainctl_unlock(node->chainctl);
+    sato_chainctl_destroy(node->chainctl);
+    node->chainctl = NULL;
+    sato_txindex_destroy(node->txindex);
+    node->txindex = NULL;
+    return ok;
+}
+
+/* The chain state writes itself about once an hour as blocks connect
+ * (Core's periodic flush); this timer does the same for a node that sits
+ * idle after its last blocks, so that a crash loses little work. */
+#define FLUSH_INTERVAL_S (60 * 60)
+
+static void on_flush_timer(evutil_socket_t fd, short what, void *arg) {
+    sato_node_t *node = arg;
+    sato_err_t err;
+    (void)fd;
+    (void)what;
+    sato_chainctl_lock(node->chainctl);
+    if (!sato_chainctl_failed(node->chainctl)) {
+        err = sato_chainstate_flush(node->chainstate);
+        if (err != SATO_OK) sato_chainctl_fatal(node->chainctl, err, "Failed to write the chain state to disk");
+    }
+    sato_chainctl_unlock(node->chainctl);
+}
+
 static int run(sato_node_t *node, int argc, char **argv) {
     char err[512];
     const char *dd, *home;
     char *conf;
     int daemon, rc = 1;
-    struct event *sigint = NULL, *sigterm = NULL;
+    struct event *sigint = NULL, *sigterm = NULL, *flush_timer = NULL;
 
     node->args = sato_args_create(sato_node_options, sato_node_noptions);
     if (!sato_args_parse_cmdline(node->args, argc, argv, NULL, err, sizeof(err))) {
@@ -278,6 +401,15 @@ static int run(sato_node_t *node, int argc, char **argv) {
     sato_node_register_control(node->rpc);
     sato_rpc_register_rawtransaction(node->rpc);
     sato_rpc_register_util(node->rpc);
+    sato_rpc_register_blockchain(node->rpc);
+    sato_rpc_register_mining(node->rpc);
+    sato_rpc_register_getrawtransaction(node->rpc);
+    if (!open_chain(node)) goto out;
+    {
+        struct timeval every = {FLUSH_INTERVAL_S, 0};
+        flush_timer = event_new(node->base, -1, EV_PERSIST, on_flush_timer, node);
+        event_add(flush_timer, &every);
+    }
     if (sato_args_get_bool(node->args, "server", 1) && !start_rpc(node, err, sizeof(err))) {
         sato_log_printf("Error: %s", err);
         if (!sato_args_get_bool(node->args, "printtoconsole", !daemon)) fprintf(stderr, "Error: %s\n", err);
@@ -289,8 +421,12 @@ static int run(sato_node_t *node, int argc, char **argv) {
 out:
     sato_log_printf("Shutdown: in progress...");
     sato_httpd_stop(node->httpd);
+    node->httpd = NULL;
+    if (node->chainctl != NULL && sato_chainctl_failed(node->chainctl)) rc = 1;
+    if (!close_chain(node)) rc = 1;
     if (node->cookie_path) unlink(node->cookie_path);
     if (node->pid_path) unlink(node->pid_path);
+    if (flush_timer) event_free(flush_timer);
     if (sigint) event_free(sigint);
     if (sigterm) event_free(sigterm);
     sato_log_printf("Shutdown: done");

@@ -4,7 +4,9 @@
 #include <time.h>
 
 #include "sato/args.h"
+#include "sato/chainctl.h"
 #include "sato/chainparams.h"
+#include "sato/chainstate.h"
 #include "sato/httpd.h"
 #include "sato/rpc.h"
 #include "sato/rpcauth.h"
@@ -24,6 +26,9 @@ typedef struct {
     sato_rpc_context_t rpc_ctx;
     sato_rpcauth_t *auth;
     sato_httpd_t *httpd;
+    sato_chainstate_t *chainstate;
+    sato_txindex_t *txindex;
+    sato_chainctl_t *chainctl;
     time_t started;
     int shutdown_requested;
 } sato_node_t;

@@ -24,6 +24,12 @@ const sato_arg_def_t sato_node_options[] = {
     {"rpcthreads", SATO_ARG_INT, 0, "=<n>  JSON-RPC worker threads (default: 4)"},
     {"rpcworkqueue", SATO_ARG_INT, 0, "=<n>  Queued JSON-RPC requests before refusing (default: 16)"},
     {"rpcservertimeout", SATO_ARG_INT, 0, "=<n>  HTTP timeout in seconds (default: 30)"},
+    {"dbcache", SATO_ARG_INT, 0, "=<n>  UTXO cache size in MiB (4 to 16384, default: 450)"},
+    {"par", SATO_ARG_INT, 0,
+     "=<n>  Script verification threads (1 to 15; 0: one per core; <0: leave that many cores free)"},
+    {"reindex", SATO_ARG_BOOL, 0, "  Rebuild the chain state and the indexes from the blk files on disk"},
+    {"checkblocks", SATO_ARG_INT, 0, "=<n>  Blocks to check at start (default: 6, 0 = all)"},
+    {"txindex", SATO_ARG_BOOL, 0, "  Maintain a full transaction index, used by getrawtransaction (default: 0)"},
     {"help", SATO_ARG_BOOL, SATO_ARG_COMMANDLINE_ONLY, "  This help"},
     {"version", SATO_ARG_BOOL, SATO_ARG_COMMANDLINE_ONLY, "  Print the version and exit"},
 };

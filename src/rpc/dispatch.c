@@ -134,6 +134,29 @@ int sato_rpc_param_str(sato_rpc_request_t *req, size_t i, const char *def, const
     return 1;
 }
 
+/* Whether key is one of the '|'-separated names of an argument (Core's
+ * aliases, e.g. "verbosity|verbose"). */
+static int arg_name_matches(const char *names, const char *key) {
+    size_t n = strlen(key);
+    for (;;) {
+        const char *bar = strchr(names, '|');
+        size_t len = bar ? (size_t)(bar - names) : strlen(names);
+        if (len == n && memcmp(names, key, n) == 0) return 1;
+        if (bar == NULL) return 0;
+        names = bar + 1;
+    }
+}
+
+/* The value given for argument i under any of its names (NULL if none). */
+static json_t *named_value(json_t *named, const char *names) {
+    const char *key;
+    json_t *val;
+    json_object_foreach(named, key, val) {
+        if (arg_name_matches(names, key)) return val;
+    }
+    return NULL;
+}
+
 /* Named parameters become positions by the method's argument names;
  * gaps are JSON null and trailing gaps are dropped. */
 static json_t *positional_params(sato_rpc_request_t *req, const sato_rpc_method_t *m, json_t *named) {
@@ -144,7 +167,7 @@ static json_t *positional_params(sato_rpc_request_t *req, const sato_rpc_method_
     while (m->arg_names && m->arg_names[nargs]) nargs++;
     json_object_foreach(named, key, val) {
         for (i = 0; i < nargs; i++)
-            if (strcmp(m->arg_names[i], key) == 0) break;
+            if (arg_name_matches(m->arg_names[i], key)) break;
         if (i == nargs) {
             json_decref(out);
             return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "Unknown named parameter %s", key);
@@ -152,7 +175,7 @@ static json_t *positional_params(sato_rpc_request_t *req, const sato_rpc_method_
         if (i + 1 > last) last = i + 1;
     }
     for (i = 0; i < last; i++) {
-        json_t *v = json_object_get(named, m->arg_names[i]);
+        json_t *v = named_value(named, m->arg_names[i]);
         json_array_append(out, v ? v : json_null());
     }
     return out;

@@ -61,3 +61,22 @@ def test_cli_reads_config(make_node):
     r = subprocess.run([SATO_CLI, "-regtest", "-datadir=" + n.datadir, "-rpcwait", "uptime"],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
+
+
+def test_cli_getinfo_and_chain_calls(node):
+    r = node.cli("generatetoaddress", "2", "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080")
+    assert r.returncode == 0 and len(json.loads(r.stdout)) == 2
+    r = node.cli("-getinfo")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[:4] == ["Chain: regtest", "Blocks: 2", "Headers: 2", "Verification progress: 100.0000%"]
+    assert lines[4] == "Difficulty: 4.656542373906925e-10"
+    # No made-up network or wallet figures.
+    assert "Network: not available" in r.stdout and "Wallet: not available" in r.stdout
+    assert "Balance" not in r.stdout and "Version" not in r.stdout
+    r = node.cli("-getinfo", "extra")
+    assert r.returncode != 0 and "-getinfo takes no arguments" in r.stderr
+    r = node.cli("-named", "getblock", "blockhash=" + node.rpc("getbestblockhash"), "verbosity=0")
+    assert r.returncode == 0 and len(r.stdout.strip()) > 160
+    r = node.cli("gettxoutsetinfo")
+    assert r.returncode == 0 and '"total_amount": 100.00000000' in r.stdout

@@ -181,3 +181,27 @@ def test_daemon_and_pidfile(make_node):
     while os.path.exists("/proc/%d" % pid) and time.time() < deadline:
         time.sleep(0.05)
     assert not os.path.exists(pidfile)
+
+
+def test_rawproxy_chain_methods(node):
+    """RawProxy on the chain methods: results of Core's shapes."""
+    proxy = bitcoin.rpc.RawProxy(service_url=node.url())
+    addr = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"
+    hashes = proxy.generatetoaddress(3, addr)
+    assert len(hashes) == 3 and proxy.getblockcount() == 3
+    assert proxy.getbestblockhash() == hashes[-1] == proxy.getblockhash(3)
+    info = proxy.getblockchaininfo()
+    assert info["chain"] == "regtest" and info["blocks"] == 3 and info["bestblockhash"] == hashes[-1]
+    blk = proxy.getblock(hashes[0])
+    assert blk["height"] == 1 and blk["nextblockhash"] == hashes[1] and len(blk["tx"]) == 1
+    assert proxy.getblockheader(hashes[0], False) == proxy.getblock(hashes[0], 0)[:160]
+    out = proxy.gettxout(blk["tx"][0], 0)
+    assert out["coinbase"] is True and out["value"] == 50 and out["confirmations"] == 3
+    assert proxy.getrawtransaction(blk["tx"][0], True, hashes[0])["txid"] == blk["tx"][0]
+    assert proxy.gettxoutsetinfo()["txouts"] == 3
+    assert proxy.getchaintips()[0]["status"] == "active"
+    assert proxy.verifychain()
+    assert proxy.submitblock(proxy.getblock(hashes[0], 0)) == "duplicate"
+    with pytest.raises(bitcoin.rpc.JSONRPCError) as e:
+        proxy.getblock("00" * 32)
+    assert e.value.error == {"code": -5, "message": "Block not found"}

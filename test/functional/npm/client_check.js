@@ -14,6 +14,17 @@ async function main() {
   out.validateaddress = await client.validateAddress('bcrt1p424qxxyd0r');
   out.logging = await client.command('logging', ['net']);
   out.batch = await client.command([{ method: 'uptime' }, { method: 'help', parameters: ['uptime'] }]);
+  const addr = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
+  out.generated = await client.command('generatetoaddress', 2, addr);
+  out.blockchaininfo = await client.command('getblockchaininfo');
+  out.blockcount = await client.command('getblockcount');
+  out.block = await client.command('getblock', out.generated[0]);
+  out.header = await client.command('getblockheader', out.generated[0]);
+  out.txout = await client.command('gettxout', out.block.tx[0], 0);
+  out.txoutset = await client.command('gettxoutsetinfo');
+  out.chaintips = await client.command('getchaintips');
+  out.chainbatch = await client.command([{ method: 'getblockhash', parameters: [1] },
+                                         { method: 'getblockhash', parameters: [99] }]);
   try {
     await client.command('nosuchmethod');
     out.unknown = 'no error';

@@ -1,0 +1,67 @@
+#ifndef SATO_CHAINSTATE_QUERY_H
+#define SATO_CHAINSTATE_QUERY_H
+
+/* Read-only questions the RPC layer asks of a chain state that the core
+ * API (chainstate.h) does not answer: a coin of the tip's UTXO view
+ * (gettxout), every block index entry (getchaintips), the median time past
+ * of an entry, and the UTXO set figures gettxoutsetinfo reports besides
+ * the hash. Not thread-safe: callers hold the lock that serializes every
+ * use of the chain state. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sato/buf.h"
+#include "sato/chainstate.h"
+#include "sato/coins.h"
+
+/* The unspent output op in the tip's UTXO view (cache, then database).
+ * SATO_OK with *coin filled and its script copied into script (coin's
+ * script_pubkey points into script->data), SATO_ENOTFOUND if there is no
+ * such unspent output, or a storage error. */
+sato_err_t sato_chainstate_get_coin(sato_chainstate_t *cs, sato_coin_t *coin, sato_buf_t *script,
+                                    const sato_outpoint_t *op);
+
+/* Calls cb for every block index entry, in no particular order. */
+void sato_chainstate_foreach(const sato_chainstate_t *cs,
+                             void (*cb)(void *arg, const sato_blockidx_t *e), void *arg);
+
+/* Core's GetMedianTimePast: the median time of e and up to ten
+ * ancestors. */
+int64_t sato_blockidx_median_time_past(const sato_blockidx_t *e);
+
+/* What gettxoutsetinfo shows besides the hash: the distinct transactions
+ * with unspent outputs, Core's bogosize (50 bytes plus the script per
+ * output), and the size of the chainstate database files. Reads the
+ * flushed database, so callers flush first (sato_chainstate_utxo_stats
+ * does). */
+typedef struct {
+    uint64_t transactions;
+    uint64_t bogosize;
+    uint64_t disk_size;
+} sato_utxo_extra_t;
+sato_err_t sato_chainstate_utxo_extra(sato_chainstate_t *cs, sato_utxo_extra_t *out);
+
+/* The coins a connected block's transactions spent (Core's CBlockUndo),
+ * from its undo data: the inputs of transaction i (i >= 1) are
+ * coins[first[i]] .. coins[first[i] + b->txs[i].vin_len - 1]. Scripts
+ * point into raw. */
+typedef struct {
+    sato_coin_t *coins;
+    size_t *first;
+    size_t n_txs;
+    sato_buf_t raw;
+} sato_block_undo_t;
+
+/* Reads the undo data of block e (whose transactions are b). SATO_OK,
+ * SATO_ENOTFOUND if e has none (genesis, never connected), SATO_ECORRUPT
+ * if it does not fit b, or a storage error. *out needs
+ * sato_block_undo_clear either way. */
+sato_err_t sato_chainstate_read_undo(sato_chainstate_t *cs, sato_block_undo_t *out,
+                                     const sato_blockidx_t *e, const sato_block_t *b);
+void sato_block_undo_clear(sato_block_undo_t *u);
+
+/* Bytes used by the blk and rev files. */
+uint64_t sato_chainstate_blocks_size(const sato_chainstate_t *cs);
+
+#endif

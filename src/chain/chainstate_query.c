@@ -1,0 +1,178 @@
+/* Read-only queries over a chain state for the RPC layer (see
+ * chainstate_query.h). Lives beside the chain code because it reads the
+ * chain state's own structure (chain_internal.h). */
+#include <dirent.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "chain_internal.h"
+#include "sato/chainstate_query.h"
+#include "sato/coinscache.h"
+#include "sato/difficulty.h"
+#include "sato/mem.h"
+
+sato_err_t sato_chainstate_get_coin(sato_chainstate_t *cs, sato_coin_t *coin, sato_buf_t *script,
+                                    const sato_outpoint_t *op) {
+    sato_coin_t c;
+    sato_err_t err;
+    memset(coin, 0, sizeof(*coin));
+    err = sato_coins_get(cs->coins, op, &c);
+    if (err != SATO_OK) return err;
+    script->len = 0;
+    sato_buf_write(script, c.out.script_pubkey.data, c.out.script_pubkey.len);
+    *coin = c;
+    coin->out.script_pubkey.data = script->data;
+    coin->out.script_pubkey.len = c.out.script_pubkey.len;
+    return SATO_OK;
+}
+
+typedef struct {
+    void (*cb)(void *arg, const sato_blockidx_t *e);
+    void *arg;
+} foreach_ctx_t;
+
+static void foreach_cb(void *arg, sato_blockidx_t *e) {
+    foreach_ctx_t *f = arg;
+    f->cb(f->arg, e);
+}
+
+void sato_chainstate_foreach(const sato_chainstate_t *cs,
+                             void (*cb)(void *arg, const sato_blockidx_t *e), void *arg) {
+    foreach_ctx_t f;
+    f.cb = cb;
+    f.arg = arg;
+    sato_blockindex_foreach(cs->index, foreach_cb, &f);
+}
+
+int64_t sato_blockidx_median_time_past(const sato_blockidx_t *e) {
+    uint32_t times[11];
+    size_t n = 0;
+    for (; e != NULL && n < 11; e = e->prev) times[n++] = e->header.time;
+    return sato_median_time_past(times, n);
+}
+
+static uint64_t file_size(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
+sato_err_t sato_chainstate_utxo_extra(sato_chainstate_t *cs, sato_utxo_extra_t *out) {
+    sato_db_txn_t *txn = NULL;
+    sato_db_iter_t *it = NULL;
+    unsigned char last[32];
+    int have_last = 0;
+    char path[4096];
+    sato_err_t err;
+    memset(out, 0, sizeof(*out));
+    if ((err = sato_db_begin_read(cs->db, &txn)) != SATO_OK) goto out;
+    if ((err = sato_db_iter_create(&it, txn, T_COINS)) != SATO_OK) goto out;
+    for (err = sato_db_iter_seek(it, NULL, 0); err == SATO_OK; err = sato_db_iter_next(it)) {
+        const unsigned char *k, *v;
+        size_t klen, vlen;
+        sato_coin_t coin;
+        sato_db_iter_key(it, &k, &klen);
+        sato_db_iter_value(it, &v, &vlen);
+        if (klen != SATO_COIN_KEY_SIZE || !sato_coin_value_read(&coin, v, vlen)) {
+            err = SATO_ECORRUPT;
+            break;
+        }
+        /* Keys sort by txid first, so a transaction's outputs are adjacent. */
+        if (!have_last || memcmp(last, k, 32) != 0) out->transactions++;
+        memcpy(last, k, 32);
+        have_last = 1;
+        /* Core's bogosize: txid, vout, height/coinbase, value, script
+         * length and a fixed overhead, plus the script. */
+        out->bogosize += 50 + coin.out.script_pubkey.len;
+    }
+    if (err == SATO_ENOTFOUND) err = SATO_OK;
+out:
+    sato_db_iter_destroy(it);
+    sato_db_abort(txn);
+    if (err != SATO_OK) {
+        memset(out, 0, sizeof(*out));
+        return err;
+    }
+    snprintf(path, sizeof(path), "%s/chainstate/data.mdb", cs->opts.datadir);
+    out->disk_size = file_size(path);
+    return SATO_OK;
+}
+
+/* One undo record: height*2+coinbase (u32), value (u64), script. */
+static int read_undo_coin(sato_reader_t *r, sato_coin_t *c) {
+    uint32_t code;
+    uint64_t v, len;
+    const unsigned char *s;
+    if (!sato_read_u32(r, &code) || !sato_read_u64(r, &v) || !sato_read_compactsize(r, &len) ||
+        !sato_read_span(r, &s, (size_t)len))
+        return 0;
+    c->height = (int32_t)(code >> 1);
+    c->is_coinbase = (int)(code & 1);
+    c->out.value = (int64_t)v;
+    c->out.script_pubkey.data = (unsigned char *)s;
+    c->out.script_pubkey.len = (size_t)len;
+    return 1;
+}
+
+sato_err_t sato_chainstate_read_undo(sato_chainstate_t *cs, sato_block_undo_t *out,
+                                     const sato_blockidx_t *e, const sato_block_t *b) {
+    sato_reader_t r;
+    uint64_t n;
+    size_t i, j, total = 0;
+    sato_err_t err;
+    memset(out, 0, sizeof(*out));
+    sato_buf_init(&out->raw);
+    if (!(e->status & SATO_BLOCKIDX_HAVE_UNDO) || b->txs_len == 0) return SATO_ENOTFOUND;
+    err = sato_blockstore_read_undo(cs->bs, &out->raw, e->hash, e->undo_pos);
+    if (err != SATO_OK) return err;
+    for (i = 1; i < b->txs_len; i++) total += b->txs[i].vin_len;
+    out->coins = sato_calloc(total + 1, sizeof(*out->coins));
+    out->first = sato_calloc(b->txs_len, sizeof(*out->first));
+    out->n_txs = b->txs_len;
+    sato_reader_init(&r, out->raw.data, out->raw.len);
+    if (!sato_read_compactsize(&r, &n) || n + 1 != b->txs_len) return SATO_ECORRUPT;
+    for (i = 1, total = 0; i < b->txs_len; i++) {
+        uint64_t m;
+        out->first[i] = total;
+        if (!sato_read_compactsize(&r, &m) || m != b->txs[i].vin_len) return SATO_ECORRUPT;
+        for (j = 0; j < m; j++)
+            if (!read_undo_coin(&r, &out->coins[total++])) return SATO_ECORRUPT;
+    }
+    return sato_reader_done(&r) ? SATO_OK : SATO_ECORRUPT;
+}
+
+void sato_block_undo_clear(sato_block_undo_t *u) {
+    free(u->coins);
+    free(u->first);
+    sato_buf_clear(&u->raw);
+    memset(u, 0, sizeof(*u));
+    sato_buf_init(&u->raw);
+}
+
+uint64_t sato_chainstate_blocks_size(const sato_chainstate_t *cs) {
+    char path[4096];
+    DIR *d;
+    struct dirent *de;
+    uint64_t total = 0;
+    sato_blockstore_ends_t ends;
+    /* The files being appended to are preallocated in chunks: count their
+     * data, as Core counts the recorded sizes. */
+    sato_blockstore_ends(cs->bs, &ends);
+    snprintf(path, sizeof(path), "%s/blocks", cs->opts.datadir);
+    d = opendir(path);
+    if (d == NULL) return 0;
+    while ((de = readdir(d)) != NULL) {
+        if (strncmp(de->d_name, "blk", 3) != 0 && strncmp(de->d_name, "rev", 3) != 0) continue;
+        unsigned num;
+        int rev = de->d_name[0] == 'r';
+        if (sscanf(de->d_name + 3, "%u.dat", &num) == 1 && num == (rev ? ends.rev.file : ends.blk.file)) {
+            total += rev ? ends.rev.offset : ends.blk.offset;
+            continue;
+        }
+        snprintf(path, sizeof(path), "%s/blocks/%s", cs->opts.datadir, de->d_name);
+        total += file_size(path);
+    }
+    closedir(d);
+    return total;
+}

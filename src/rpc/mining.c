@@ -1,0 +1,443 @@
+/* Mining methods: submitblock, submitheader, and, for regtest and private
+ * chains, generatetoaddress, generatetodescriptor and generateblock. The
+ * node has no mempool yet: generated blocks hold a coinbase and only the
+ * raw transactions generateblock is given. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chain_util.h"
+#include "sato/block_check.h"
+#include "sato/chainstate_query.h"
+#include "sato/descriptor.h"
+#include "sato/difficulty.h"
+#include "sato/hex.h"
+#include "sato/mem.h"
+#include "sato/merkle.h"
+#include "sato/miner.h"
+#include "sato/rpc_methods.h"
+
+/* Core's DEFAULT_MAX_TRIES for the generate methods. */
+#define DEFAULT_MAX_TRIES 1000000
+
+static int view_get(void *ctx, int32_t height, sato_chain_entry_t *out) {
+    const sato_blockidx_t *e = sato_blockidx_ancestor((sato_blockidx_t *)ctx, height);
+    if (e == NULL) return 0;
+    out->time = e->header.time;
+    out->bits = e->header.bits;
+    memcpy(out->hash, e->hash, 32);
+    return 1;
+}
+
+/* The template for a block on the current tip: time max(MTP + 1, now),
+ * the required bits for that time, BIP9's top bits as the version. */
+static int make_template(sato_block_template_t *t, sato_chainctl_t *ctl) {
+    const sato_chainparams_t *p = sato_chainctl_params(ctl);
+    const sato_blockidx_t *tip = sato_chainstate_tip(sato_chainctl_chainstate(ctl));
+    sato_chain_view_t view;
+    int64_t mtp = sato_blockidx_median_time_past(tip), now = (int64_t)time(NULL);
+    memset(t, 0, sizeof(*t));
+    memcpy(t->prev_hash, tip->hash, 32);
+    t->height = tip->height + 1;
+    t->time = (uint32_t)(now > mtp ? now : mtp + 1);
+    view.get = view_get;
+    view.ctx = (void *)tip;
+    view.tip_height = tip->height;
+    if (!sato_next_work_required(&t->bits, &view, t->time, p)) return 0;
+    t->version = SATO_BLOCK_VERSION_TOP_BITS;
+    t->segwit_active = t->height >= p->segwit_height;
+    return 1;
+}
+
+static void build_block(sato_block_t *b, const sato_block_template_t *t, const sato_chainparams_t *p,
+                        const unsigned char *spk, size_t spk_len, const sato_tx_t *txs, size_t ntxs) {
+    sato_tx_t coinbase;
+    sato_miner_coinbase(&coinbase, t->height, spk, spk_len, sato_block_subsidy(t->height, p), t->segwit_active);
+    sato_miner_assemble(b, t, &coinbase, txs, ntxs);
+    sato_tx_clear(&coinbase);
+}
+
+/* Grinds the nonce within *max_tries (decremented by what was used).
+ * Returns 1 when solved. */
+static int solve(sato_block_header_t *h, const sato_chainparams_t *p, uint64_t *max_tries) {
+    sato_u256_t limit;
+    int ok;
+    if (*max_tries == 0) return 0;
+    sato_chainparams_pow_limit(&limit, p);
+    h->nonce = 0;
+    ok = sato_miner_solve(h, &limit, *max_tries);
+    *max_tries = ok ? *max_tries - ((uint64_t)h->nonce + 1) : 0;
+    return ok;
+}
+
+/* Core's ProcessNewBlock as far as the RPCs see it: a block already known
+ * to be invalid is refused as "duplicate-invalid" before anything else
+ * (Core's AcceptBlockHeader looks at that first; the chain state answers
+ * it only for blocks it has no data of). */
+static sato_err_t process_block(sato_chainstate_t *cs, sato_block_state_t *st, const sato_block_t *b,
+                                int *is_new) {
+    unsigned char hash[32];
+    const sato_blockidx_t *e;
+    sato_block_header_hash(hash, &b->header);
+    e = sato_chainstate_lookup(cs, hash);
+    if (e != NULL && (e->status & SATO_BLOCKIDX_FAILED_MASK)) {
+        sato_validation_state_init(st);
+        sato_validation_invalid(st, SATO_BLOCK_CACHED_INVALID, "duplicate-invalid", NULL);
+        if (is_new != NULL) *is_new = 0;
+        return SATO_OK;
+    }
+    return sato_chainstate_process_block(cs, st, b, 1, is_new);
+}
+
+/* Processes a block we made; on an invalid block fills req's error with
+ * prefix and the state's text. Returns 1 if accepted. Lock held. */
+static int submit_own(sato_rpc_request_t *req, sato_chainctl_t *ctl, const sato_block_t *b, int code,
+                      const char *prefix) {
+    sato_block_state_t st;
+    sato_err_t err = process_block(sato_chainctl_chainstate(ctl), &st, b, NULL);
+    if (err != SATO_OK) {
+        rpc_storage_error(req, ctl, err, "Failed to store a new block");
+        return 0;
+    }
+    if (sato_chainctl_tip_changed(ctl) != SATO_OK) {
+        sato_rpc_error(req, SATO_RPC_DATABASE_ERROR, "Failed to update the indexes");
+        return 0;
+    }
+    if (!sato_validation_is_valid(&st)) {
+        char text[SATO_REJECT_REASON_MAX + SATO_DEBUG_MESSAGE_MAX + 4];
+        sato_validation_state_string(text, sizeof(text), &st);
+        sato_rpc_error(req, code, "%s%s", prefix, prefix[0] ? text : "ProcessNewBlock, block not accepted");
+        return 0;
+    }
+    return 1;
+}
+
+/* Core's generateBlocks: one block at a time, the lock taken per block so
+ * that other calls are answered in between. */
+static json_t *generate_blocks(sato_rpc_request_t *req, const unsigned char *spk, size_t spk_len,
+                               int64_t n, uint64_t max_tries) {
+    json_t *out = json_array();
+    while (n > 0 && !(req->ctx->chainctl && sato_chainctl_interrupted(req->ctx->chainctl))) {
+        sato_chainctl_t *ctl = rpc_chain_lock(req);
+        sato_block_template_t t;
+        sato_block_t b;
+        unsigned char hash[32];
+        int ok;
+        if (ctl == NULL) goto fail;
+        if (!make_template(&t, ctl)) {
+            sato_chainctl_unlock(ctl);
+            sato_rpc_error(req, SATO_RPC_INTERNAL_ERROR, "Cannot compute the next block's difficulty");
+            goto fail;
+        }
+        build_block(&b, &t, sato_chainctl_params(ctl), spk, spk_len, NULL, 0);
+        if (!solve(&b.header, sato_chainctl_params(ctl), &max_tries)) {
+            sato_block_clear(&b);
+            sato_chainctl_unlock(ctl);
+            break; /* out of tries: return what was made */
+        }
+        ok = submit_own(req, ctl, &b, SATO_RPC_INTERNAL_ERROR, "");
+        sato_block_header_hash(hash, &b.header);
+        sato_block_clear(&b);
+        sato_chainctl_unlock(ctl);
+        if (!ok) goto fail;
+        json_array_append_new(out, rpc_hash_json(hash));
+        n--;
+    }
+    return out;
+fail:
+    json_decref(out);
+    return NULL;
+}
+
+static int param_max_tries(sato_rpc_request_t *req, size_t i, uint64_t *out) {
+    int64_t v;
+    if (!sato_rpc_param_int(req, i, DEFAULT_MAX_TRIES, &v)) return 0;
+    *out = v < 0 ? 0 : (uint64_t)v;
+    return 1;
+}
+
+static json_t *rpc_generatetoaddress(sato_rpc_request_t *req) {
+    int32_t n;
+    const char *addr;
+    uint64_t max_tries;
+    unsigned char spk[SATO_ADDRESS_SCRIPT_MAX];
+    size_t spk_len;
+    if (!rpc_param_int32(req, 0, 0, &n) || !sato_rpc_param_str_required(req, 1, &addr) ||
+        !param_max_tries(req, 2, &max_tries))
+        return NULL;
+    if (!sato_address_decode(spk, &spk_len, req->ctx->chain->addr, addr, strlen(addr)))
+        return sato_rpc_error(req, SATO_RPC_INVALID_ADDRESS_OR_KEY, "Error: Invalid address");
+    return generate_blocks(req, spk, spk_len, n, max_tries);
+}
+
+static json_t *rpc_generatetodescriptor(sato_rpc_request_t *req) {
+    int32_t n;
+    const char *desc;
+    uint64_t max_tries;
+    unsigned char *spk = NULL;
+    size_t spk_len;
+    char err[256];
+    json_t *out;
+    if (!rpc_param_int32(req, 0, 0, &n) || !sato_rpc_param_str_required(req, 1, &desc) ||
+        !param_max_tries(req, 2, &max_tries))
+        return NULL;
+    if (!sato_descriptor_parse_script(&spk, &spk_len, err, sizeof(err), req->ctx->chain->addr, desc))
+        return sato_rpc_error(req, SATO_RPC_INVALID_ADDRESS_OR_KEY, "%s", err);
+    out = generate_blocks(req, spk, spk_len, n, max_tries);
+    free(spk);
+    return out;
+}
+
+static int is_hash_hex(const char *s) {
+    size_t i;
+    if (strlen(s) != 64) return 0;
+    for (i = 0; i < 64; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') || (s[i] >= 'A' && s[i] <= 'F')))
+            return 0;
+    return 1;
+}
+
+static json_t *rpc_generateblock(sato_rpc_request_t *req) {
+    const char *output;
+    json_t *arr, *v, *out = NULL;
+    unsigned char *spk = NULL;
+    size_t spk_len = 0, i, ntxs = 0;
+    sato_tx_t *txs = NULL;
+    int submit;
+    char err[256];
+    sato_chainctl_t *ctl = NULL;
+    sato_block_template_t t;
+    sato_block_t b;
+    int have_block = 0;
+    uint64_t max_tries = DEFAULT_MAX_TRIES;
+    unsigned char hash[32];
+
+    if (!sato_rpc_param_str_required(req, 0, &output)) return NULL;
+    arr = json_array_get(req->params, 1);
+    if (!json_is_array(arr))
+        return sato_rpc_error(req, SATO_RPC_TYPE_ERROR, "JSON value of type %s is not of expected type array",
+                              arr == NULL || json_is_null(arr) ? "null" : json_is_object(arr) ? "object" : "other");
+    if (!sato_rpc_param_bool(req, 2, 1, &submit)) return NULL;
+    if (!sato_descriptor_parse_script(&spk, &spk_len, err, sizeof(err), req->ctx->chain->addr, output)) {
+        spk = sato_malloc(SATO_ADDRESS_SCRIPT_MAX);
+        if (!sato_address_decode(spk, &spk_len, req->ctx->chain->addr, output, strlen(output))) {
+            sato_rpc_error(req, SATO_RPC_INVALID_ADDRESS_OR_KEY, "Error: Invalid address or descriptor");
+            goto out;
+        }
+    }
+    txs = sato_calloc(json_array_size(arr) + 1, sizeof(*txs));
+    json_array_foreach(arr, i, v) {
+        const char *s = json_string_value(v);
+        if (s == NULL) {
+            sato_rpc_error(req, SATO_RPC_TYPE_ERROR, "JSON value is not a string as expected");
+            goto out;
+        }
+        /* A txid would name a mempool transaction; there is no mempool. */
+        if (is_hash_hex(s)) {
+            sato_rpc_error(req, SATO_RPC_INVALID_ADDRESS_OR_KEY, "Transaction %s not in mempool.", s);
+            goto out;
+        }
+        if (!sato_rpc_decode_hex_tx(&txs[ntxs], s, 1, 1)) {
+            sato_rpc_error(req, SATO_RPC_DESERIALIZATION_ERROR,
+                           "Transaction decode failed for %s. Make sure the tx has at least one input.", s);
+            goto out;
+        }
+        ntxs++;
+    }
+    if ((ctl = rpc_chain_lock(req)) == NULL) goto out;
+    if (!make_template(&t, ctl)) {
+        sato_rpc_error(req, SATO_RPC_INTERNAL_ERROR, "Cannot compute the next block's difficulty");
+        goto out;
+    }
+    build_block(&b, &t, sato_chainctl_params(ctl), spk, spk_len, txs, ntxs);
+    have_block = 1;
+    {
+        /* Sato has no TestBlockValidity over the UTXO set yet: the
+         * context-free checks run here, the rest when it is submitted. */
+        sato_block_state_t st;
+        sato_validation_state_init(&st);
+        if (!sato_block_check(&st, &b, sato_chainctl_params(ctl), 0, 1)) {
+            char text[SATO_REJECT_REASON_MAX + SATO_DEBUG_MESSAGE_MAX + 4];
+            sato_validation_state_string(text, sizeof(text), &st);
+            sato_rpc_error(req, SATO_RPC_VERIFY_ERROR, "TestBlockValidity failed: %s", text);
+            goto out;
+        }
+    }
+    if (!solve(&b.header, sato_chainctl_params(ctl), &max_tries)) {
+        sato_rpc_error(req, SATO_RPC_MISC_ERROR, "Failed to make block.");
+        goto out;
+    }
+    if (submit && !submit_own(req, ctl, &b, SATO_RPC_VERIFY_ERROR, "TestBlockValidity failed: ")) goto out;
+    sato_block_header_hash(hash, &b.header);
+    out = json_object();
+    json_object_set_new(out, "hash", rpc_hash_json(hash));
+    if (!submit) {
+        sato_buf_t ser;
+        char *hex;
+        sato_buf_init(&ser);
+        sato_block_write(&ser, &b, 1);
+        hex = sato_malloc(2 * ser.len + 1);
+        sato_hex_encode(hex, ser.data, ser.len);
+        json_object_set_new(out, "hex", json_string(hex));
+        free(hex);
+        sato_buf_clear(&ser);
+    }
+out:
+    if (have_block) sato_block_clear(&b);
+    if (ctl != NULL) sato_chainctl_unlock(ctl);
+    for (i = 0; i < ntxs; i++) sato_tx_clear(&txs[i]);
+    free(txs);
+    free(spk);
+    return out;
+}
+
+/* Core's UpdateUncommittedBlockStructures: a block whose coinbase commits
+ * to witnesses but carries no witness reserved value gets the default
+ * (32 zero bytes), as a miner would have meant. */
+static void add_witness_nonce(sato_block_t *b, const sato_blockidx_t *prev, const sato_chainparams_t *p) {
+    size_t idx;
+    sato_tx_t *cb;
+    if (b->txs_len == 0 || prev->height + 1 < p->segwit_height) return;
+    cb = &b->txs[0];
+    if (cb->vin_len == 0 || cb->vin[0].witness_len != 0) return;
+    if (!sato_block_witness_commitment_find(&idx, b)) return;
+    sato_tx_make_editable(cb);
+    cb->vin[0].witness = sato_calloc(1, sizeof(sato_bytes_t));
+    cb->vin[0].witness[0].data = sato_calloc(1, 32);
+    cb->vin[0].witness[0].len = 32;
+    cb->vin[0].witness_len = 1;
+}
+
+static json_t *rpc_submitblock(sato_rpc_request_t *req) {
+    const char *hex;
+    unsigned char *data, hash[32];
+    size_t len;
+    sato_block_t b;
+    sato_chainctl_t *ctl;
+    sato_chainstate_t *cs;
+    const sato_blockidx_t *prev, *e;
+    sato_block_state_t st;
+    sato_err_t err;
+    int is_new = 0, parsed;
+    json_t *out = NULL;
+    if (!sato_rpc_param_str_required(req, 0, &hex)) return NULL;
+    if ((data = sato_hex_decode_alloc(hex, &len)) == NULL || len == 0) {
+        free(data);
+        return sato_rpc_error(req, SATO_RPC_DESERIALIZATION_ERROR, "Block decode failed");
+    }
+    parsed = sato_block_parse(&b, data, len);
+    free(data);
+    if (!parsed) return sato_rpc_error(req, SATO_RPC_DESERIALIZATION_ERROR, "Block decode failed");
+    if ((ctl = rpc_chain_lock(req)) == NULL) {
+        sato_block_clear(&b);
+        return NULL;
+    }
+    cs = sato_chainctl_chainstate(ctl);
+    if ((prev = sato_chainstate_lookup(cs, b.header.prev_hash)) != NULL)
+        add_witness_nonce(&b, prev, sato_chainctl_params(ctl));
+    sato_block_header_hash(hash, &b.header);
+    err = process_block(cs, &st, &b, &is_new);
+    if (err != SATO_OK) {
+        rpc_storage_error(req, ctl, err, "Failed to store a submitted block");
+        goto out;
+    }
+    if (sato_chainctl_tip_changed(ctl) != SATO_OK) {
+        sato_rpc_error(req, SATO_RPC_DATABASE_ERROR, "Failed to update the indexes");
+        goto out;
+    }
+    /* BIP22's answers, as Core gives them. */
+    if (sato_validation_is_error(&st)) {
+        char text[SATO_REJECT_REASON_MAX + SATO_DEBUG_MESSAGE_MAX + 4];
+        sato_validation_state_string(text, sizeof(text), &st);
+        sato_rpc_error(req, SATO_RPC_VERIFY_ERROR, "%s", text);
+    } else if (sato_validation_is_invalid(&st)) {
+        out = json_string(st.reason[0] ? st.reason : "rejected");
+    } else if (!is_new) {
+        out = json_string("duplicate");
+    } else if ((e = sato_chainstate_lookup(cs, hash)) != NULL && (e->status & SATO_BLOCKIDX_SCRIPTS_OK)) {
+        out = json_null();
+    } else {
+        /* Stored but not connected (not on the most-work chain): its
+         * scripts were never checked. */
+        out = json_string("inconclusive");
+    }
+out:
+    sato_block_clear(&b);
+    sato_chainctl_unlock(ctl);
+    return out;
+}
+
+static json_t *rpc_submitheader(sato_rpc_request_t *req) {
+    const char *hex;
+    unsigned char raw[SATO_BLOCK_HEADER_SIZE];
+    size_t len;
+    sato_block_header_t h;
+    sato_chainctl_t *ctl;
+    sato_chainstate_t *cs;
+    sato_block_state_t st;
+    sato_err_t err;
+    json_t *out = NULL;
+    if (!sato_rpc_param_str_required(req, 0, &hex)) return NULL;
+    if (!sato_hex_decode(raw, sizeof(raw), &len, hex) || len != sizeof(raw) || !sato_block_header_parse(&h, raw))
+        return sato_rpc_error(req, SATO_RPC_DESERIALIZATION_ERROR, "Block header decode failed");
+    if ((ctl = rpc_chain_lock(req)) == NULL) return NULL;
+    cs = sato_chainctl_chainstate(ctl);
+    if (sato_chainstate_lookup(cs, h.prev_hash) == NULL) {
+        char prev[65];
+        rpc_hash_hex(prev, h.prev_hash);
+        sato_rpc_error(req, SATO_RPC_VERIFY_ERROR, "Must submit previous header (%s) first", prev);
+        goto out;
+    }
+    sato_validation_state_init(&st);
+    err = sato_chainstate_process_headers(cs, &st, &h, 1);
+    if (err != SATO_OK) {
+        rpc_storage_error(req, ctl, err, "Failed to store a header");
+        goto out;
+    }
+    if (sato_validation_is_valid(&st)) {
+        out = json_null();
+    } else if (sato_validation_is_error(&st)) {
+        char text[SATO_REJECT_REASON_MAX + SATO_DEBUG_MESSAGE_MAX + 4];
+        sato_validation_state_string(text, sizeof(text), &st);
+        sato_rpc_error(req, SATO_RPC_VERIFY_ERROR, "%s", text);
+    } else {
+        sato_rpc_error(req, SATO_RPC_VERIFY_ERROR, "%s", st.reason);
+    }
+out:
+    sato_chainctl_unlock(ctl);
+    return out;
+}
+
+static const char *const args_generatetoaddress[] = {"nblocks", "address", "maxtries", NULL};
+static const char *const args_generatetodescriptor[] = {"num_blocks", "descriptor", "maxtries", NULL};
+static const char *const args_generateblock[] = {"output", "transactions", "submit", NULL};
+static const char *const args_submitblock[] = {"hexdata", "dummy", NULL};
+static const char *const args_submitheader[] = {"hexdata", NULL};
+
+static const sato_rpc_method_t methods[] = {
+    {"generating", "generateblock", rpc_generateblock, args_generateblock,
+     "generateblock \"output\" [\"rawtx/txid\",...] ( submit )\n"
+     "Mine a set of ordered transactions to a specified address or descriptor and return the block hash.\n"
+     "Only raw transactions are accepted (this node has no mempool yet); fees are not collected.",
+     2},
+    {"generating", "generatetoaddress", rpc_generatetoaddress, args_generatetoaddress,
+     "generatetoaddress nblocks \"address\" ( maxtries )\nMine to a specified address and return the block hashes.",
+     2},
+    {"generating", "generatetodescriptor", rpc_generatetodescriptor, args_generatetodescriptor,
+     "generatetodescriptor num_blocks \"descriptor\" ( maxtries )\n"
+     "Mine to a specified descriptor and return the block hashes.",
+     2},
+    {"mining", "submitblock", rpc_submitblock, args_submitblock,
+     "submitblock \"hexdata\" ( \"dummy\" )\nAttempts to submit new block to network.\n"
+     "See https://en.bitcoin.it/wiki/BIP_0022 for full specification.",
+     1},
+    {"mining", "submitheader", rpc_submitheader, args_submitheader,
+     "submitheader \"hexdata\"\n"
+     "Decode the given hexdata as a header and submit it as a candidate chain tip if valid.\n"
+     "Throws when the header is invalid.",
+     1},
+};
+
+void sato_rpc_register_mining(sato_rpc_table_t *t) {
+    sato_rpc_table_add(t, methods, sizeof(methods) / sizeof(methods[0]));
+}
