@@ -31,6 +31,7 @@
 #include "sato/block.h"
 #include "sato/blockindex.h"
 #include "sato/chainparams.h"
+#include "sato/coins.h"
 #include "sato/store.h"
 #include "sato/validation.h"
 
@@ -117,6 +118,12 @@ const sato_blockidx_t *sato_chainstate_lookup(const sato_chainstate_t *cs,
 /* The header with the most work (possibly without data). */
 const sato_blockidx_t *sato_chainstate_best_header(const sato_chainstate_t *cs);
 size_t sato_chainstate_index_size(const sato_chainstate_t *cs);
+
+/* An unspent output of the active chain's UTXO set (gettxout): SATO_OK
+ * with *out filled (script borrowed until the next chainstate call),
+ * SATO_ENOTFOUND, or a storage error. */
+sato_err_t sato_chainstate_get_coin(sato_chainstate_t *cs, const sato_outpoint_t *op,
+                                    sato_coin_t *out);
 
 /* Reads a stored block back. */
 sato_err_t sato_chainstate_read_block(sato_chainstate_t *cs, sato_block_t *out,

@@ -617,6 +617,13 @@ size_t sato_chainstate_index_size(const sato_chainstate_t *cs) {
     return sato_blockindex_size(cs->index);
 }
 
+sato_err_t sato_chainstate_get_coin(sato_chainstate_t *cs, const sato_outpoint_t *op,
+                                    sato_coin_t *out) {
+    sato_err_t err = sato_coins_get(cs->coins, op, out);
+    if (err != SATO_OK && err != SATO_ENOTFOUND) return chain_fail(cs, err, "reading coins");
+    return err;
+}
+
 size_t sato_chainstate_cache_memory(const sato_chainstate_t *cs) {
     return sato_coins_memory(cs->coins);
 }

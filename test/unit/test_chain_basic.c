@@ -39,6 +39,18 @@ int main(void) {
     cs_stats(cs, &s1);
     CHECK(s1.txouts > (uint64_t)N_BLOCKS);
     CHECK(s1.height == N_BLOCKS);
+    {
+        /* The last block's coinbase output is in the UTXO set, a spent
+         * wallet coin is not. */
+        sato_outpoint_t op;
+        sato_coin_t coin;
+        memcpy(op.hash, g.cb.v[g.cb.n - 1].op.hash, 32);
+        op.n = 0;
+        CHECK(sato_chainstate_get_coin(cs, &op, &coin) == SATO_OK && coin.is_coinbase &&
+              coin.height == N_BLOCKS && coin.out.value == g.cb.v[g.cb.n - 1].value);
+        op = g.cb.v[0].op; /* height 1's coinbase, spent long ago */
+        CHECK(sato_chainstate_get_coin(cs, &op, &coin) == SATO_ENOTFOUND);
+    }
     CHECK(sato_chainstate_close(cs) == SATO_OK);
 
     cs = cs_open(dir, 1, 0); /* reopen: verifies the last 6 blocks */

@@ -15,6 +15,19 @@
 #include "test.h"
 
 static int64_t fake_now;
+
+/* Resident set size in KiB (Linux), 0 if unknown. */
+static long rss_kib(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long v = 0;
+    if (f == NULL) return 0;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (strncmp(line, "VmRSS:", 6) == 0) v = strtol(line + 6, NULL, 10);
+    }
+    fclose(f);
+    return v;
+}
 static int64_t clock_cb(void *ctx) {
     (void)ctx;
     return fake_now;
@@ -448,6 +461,59 @@ int main(void) {
         test_case(strcmp(st.reason, "too-little-chainwork") == 0,
                   "low-work header fork refused (%s)", st.reason);
         test_case(sato_chainstate_index_size(cs) == before, "low-work headers not stored");
+        /* B15: 100,000 headers in batches of 2,000 (MAX_HEADERS_RESULTS)
+         * against a node whose network demands the work of a million
+         * regtest blocks (nMinimumChainWork): nothing is stored, memory
+         * stays flat. (On plain regtest every header has the same work,
+         * so 100,000 of them outweigh our short chain and are rightly
+         * kept.) */
+        {
+            sato_chainparams_t lowp = sato_chainparams_regtest;
+            sato_chainstate_opts_t o2;
+            sato_chainstate_t *cs2 = NULL;
+            char dir2[256];
+            sato_block_header_t *batch = sato_malloc(2000 * sizeof(*batch));
+            sato_u256_t limit;
+            unsigned char prev[32];
+            long rss0, rss1;
+            size_t refused = 0, k, m;
+            lowp.minimum_chain_work_hex =
+                "00000000000000000000000000000000000000000000000000000000001e8480";
+            make_tmpdir(dir2, sizeof(dir2), "chain-lowwork");
+            sato_chainstate_opts_init(&o2, &lowp, dir2);
+            o2.now = clock_cb;
+            CHECK(sato_chainstate_open(&cs2, &o2) == SATO_OK);
+            if (cs2 == NULL) abort();
+            rss0 = rss_kib();
+            sato_chainparams_pow_limit(&limit, &sato_chainparams_regtest);
+            sato_chainparams_genesis_hash(prev, &sato_chainparams_regtest);
+            for (k = 0; k < 50; k++) {
+                for (m = 0; m < 2000; m++) {
+                    sato_block_header_t *x = &batch[m];
+                    memset(x, 0, sizeof(*x));
+                    x->version = 0x20000000;
+                    memcpy(x->prev_hash, prev, 32);
+                    x->merkle_root[0] = (unsigned char)m;
+                    x->merkle_root[1] = (unsigned char)k;
+                    x->time = 1296688602u + (uint32_t)(k * 2000 + m) + 1;
+                    x->bits = sato_chainparams_regtest.genesis_bits;
+                    for (;; x->nonce++) {
+                        sato_block_header_hash(prev, x);
+                        if (sato_pow_check(prev, x->bits, &limit)) break;
+                    }
+                }
+                CHECK(sato_chainstate_process_headers(cs2, &st, batch, 2000) == SATO_OK);
+                refused += !sato_validation_is_valid(&st);
+            }
+            rss1 = rss_kib();
+            test_case(refused == 50 && sato_chainstate_index_size(cs2) == 1,
+                      "B15 100,000 low-work headers: every batch refused, none stored (%zu)",
+                      refused);
+            test_case(rss1 - rss0 < 8192, "B15: memory flat (RSS %ld -> %ld KiB)", rss0, rss1);
+            free(batch);
+            sato_chainstate_close(cs2);
+            rm_tree(dir2);
+        }
         hs[5].nonce ^= 1;
         CHECK(sato_chainstate_process_headers(cs, &st, hs, 40) == SATO_OK);
         test_case(strcmp(st.reason, "non-continuous-headers") == 0, "non-continuous headers (%s)",
