@@ -15,13 +15,6 @@
 #include "sato/chainstate.h"
 #include "sato/coins.h"
 
-/* The unspent output op in the tip's UTXO view (cache, then database).
- * SATO_OK with *coin filled and its script copied into script (coin's
- * script_pubkey points into script->data), SATO_ENOTFOUND if there is no
- * such unspent output, or a storage error. */
-sato_err_t sato_chainstate_get_coin(sato_chainstate_t *cs, sato_coin_t *coin, sato_buf_t *script,
-                                    const sato_outpoint_t *op);
-
 /* Calls cb for every block index entry, in no particular order. */
 void sato_chainstate_foreach(const sato_chainstate_t *cs,
                              void (*cb)(void *arg, const sato_blockidx_t *e), void *arg);

@@ -13,21 +13,6 @@
 #include "sato/difficulty.h"
 #include "sato/mem.h"
 
-sato_err_t sato_chainstate_get_coin(sato_chainstate_t *cs, sato_coin_t *coin, sato_buf_t *script,
-                                    const sato_outpoint_t *op) {
-    sato_coin_t c;
-    sato_err_t err;
-    memset(coin, 0, sizeof(*coin));
-    err = sato_coins_get(cs->coins, op, &c);
-    if (err != SATO_OK) return err;
-    script->len = 0;
-    sato_buf_write(script, c.out.script_pubkey.data, c.out.script_pubkey.len);
-    *coin = c;
-    coin->out.script_pubkey.data = script->data;
-    coin->out.script_pubkey.len = c.out.script_pubkey.len;
-    return SATO_OK;
-}
-
 typedef struct {
     void (*cb)(void *arg, const sato_blockidx_t *e);
     void *arg;

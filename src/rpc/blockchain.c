@@ -298,7 +298,6 @@ static json_t *rpc_gettxout(sato_rpc_request_t *req) {
     sato_chainstate_t *cs;
     const sato_blockidx_t *tip;
     sato_coin_t coin;
-    sato_buf_t script;
     sato_err_t err;
     json_t *out = NULL;
     if (!rpc_param_hash(req, 0, "txid", op.hash) || !sato_rpc_param_int(req, 1, 0, &n)) return NULL;
@@ -310,8 +309,7 @@ static json_t *rpc_gettxout(sato_rpc_request_t *req) {
     if ((ctl = rpc_chain_lock(req)) == NULL) return NULL;
     cs = sato_chainctl_chainstate(ctl);
     tip = sato_chainstate_tip(cs);
-    sato_buf_init(&script);
-    err = sato_chainstate_get_coin(cs, &coin, &script, &op);
+    err = sato_chainstate_get_coin(cs, &op, &coin); /* script borrowed: used under the lock */
     if (err == SATO_ENOTFOUND) {
         out = json_null();
     } else if (err != SATO_OK) {
@@ -326,7 +324,6 @@ static json_t *rpc_gettxout(sato_rpc_request_t *req) {
                                              coin.out.script_pubkey.len, 1, 1, NULL, 0));
         json_object_set_new(out, "coinbase", json_boolean(coin.is_coinbase));
     }
-    sato_buf_clear(&script);
     sato_chainctl_unlock(ctl);
     return out;
 }

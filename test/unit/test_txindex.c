@@ -108,19 +108,16 @@ int main(void) {
     /* Queries. */
     {
         sato_coin_t coin;
-        sato_buf_t script;
         sato_outpoint_t op;
         sato_utxo_stats_t stats;
         sato_utxo_extra_t extra;
         const sato_blockidx_t *tip = sato_chainstate_tip(cs);
-        sato_buf_init(&script);
         memcpy(op.hash, seen[n_seen - 1].txid, 32);
         op.n = 0;
-        CHECK(sato_chainstate_get_coin(cs, &coin, &script, &op) == SATO_OK);
+        CHECK(sato_chainstate_get_coin(cs, &op, &coin) == SATO_OK);
         CHECK(coin.height == N_BLOCKS && !coin.is_coinbase && coin.out.script_pubkey.len > 0);
         op.n = 99;
-        CHECK(sato_chainstate_get_coin(cs, &coin, &script, &op) == SATO_ENOTFOUND);
-        sato_buf_clear(&script);
+        CHECK(sato_chainstate_get_coin(cs, &op, &coin) == SATO_ENOTFOUND);
         CHECK(sato_chainstate_utxo_stats(cs, &stats) == SATO_OK);
         CHECK(sato_chainstate_utxo_extra(cs, &extra) == SATO_OK);
         CHECK(extra.transactions > 0 && extra.transactions <= stats.txouts);
