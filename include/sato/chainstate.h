@@ -136,6 +136,8 @@ sato_err_t sato_chainstate_read_block(sato_chainstate_t *cs, sato_block_t *out,
 typedef struct {
     unsigned char hash[32]; /* internal byte order, as Core's uint256 */
     uint64_t txouts;
+    uint64_t transactions; /* distinct txids with unspent outputs */
+    uint64_t bogosize;     /* Core's: 50 bytes plus the script per output */
     int64_t total_amount;
     int32_t height;
     unsigned char best_block[32];

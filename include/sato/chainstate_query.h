@@ -23,17 +23,8 @@ void sato_chainstate_foreach(const sato_chainstate_t *cs,
  * ancestors. */
 int64_t sato_blockidx_median_time_past(const sato_blockidx_t *e);
 
-/* What gettxoutsetinfo shows besides the hash: the distinct transactions
- * with unspent outputs, Core's bogosize (50 bytes plus the script per
- * output), and the size of the chainstate database files. Reads the
- * flushed database, so callers flush first (sato_chainstate_utxo_stats
- * does). */
-typedef struct {
-    uint64_t transactions;
-    uint64_t bogosize;
-    uint64_t disk_size;
-} sato_utxo_extra_t;
-sato_err_t sato_chainstate_utxo_extra(sato_chainstate_t *cs, sato_utxo_extra_t *out);
+/* Size of the chainstate database file (gettxoutsetinfo's disk_size). */
+uint64_t sato_chainstate_coins_disk_size(const sato_chainstate_t *cs);
 
 /* The coins a connected block's transactions spent (Core's CBlockUndo),
  * from its undo data: the inputs of transaction i (i >= 1) are

@@ -68,4 +68,8 @@ sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sa
  * SATO_ECORRUPT if the undo data does not fit the UTXO set. */
 sato_err_t chain_disconnect_block(sato_chainstate_t *cs, sato_blockidx_t *e, sato_coins_t *view);
 
+/* One undo coin (height*2+coinbase u32, value u64, script), the script
+ * borrowed from the reader's buffer. */
+int chain_read_undo_coin(sato_reader_t *r, sato_coin_t *c);
+
 #endif

@@ -692,7 +692,8 @@ sato_err_t sato_chainstate_utxo_stats(sato_chainstate_t *cs, sato_utxo_stats_t *
     sato_sha256_t h;
     sato_buf_t ser;
     sato_err_t err;
-    unsigned char first[32];
+    unsigned char first[32], last_txid[32];
+    int have_last = 0;
     memset(out, 0, sizeof(*out));
     if ((err = sato_chainstate_flush(cs)) != SATO_OK) return err;
     sato_buf_init(&ser);
@@ -718,6 +719,11 @@ sato_err_t sato_chainstate_utxo_stats(sato_chainstate_t *cs, sato_utxo_stats_t *
         sato_sha256_write(&h, ser.data, ser.len);
         out->txouts++;
         out->total_amount += coin.out.value;
+        /* Keys sort by txid first, so a transaction's outputs are adjacent. */
+        if (!have_last || memcmp(last_txid, k, 32) != 0) out->transactions++;
+        memcpy(last_txid, k, 32);
+        have_last = 1;
+        out->bogosize += 50 + coin.out.script_pubkey.len;
     }
     if (err == SATO_ENOTFOUND) err = SATO_OK;
 out:

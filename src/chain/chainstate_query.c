@@ -43,61 +43,10 @@ static uint64_t file_size(const char *path) {
     return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
 }
 
-sato_err_t sato_chainstate_utxo_extra(sato_chainstate_t *cs, sato_utxo_extra_t *out) {
-    sato_db_txn_t *txn = NULL;
-    sato_db_iter_t *it = NULL;
-    unsigned char last[32];
-    int have_last = 0;
+uint64_t sato_chainstate_coins_disk_size(const sato_chainstate_t *cs) {
     char path[4096];
-    sato_err_t err;
-    memset(out, 0, sizeof(*out));
-    if ((err = sato_db_begin_read(cs->db, &txn)) != SATO_OK) goto out;
-    if ((err = sato_db_iter_create(&it, txn, T_COINS)) != SATO_OK) goto out;
-    for (err = sato_db_iter_seek(it, NULL, 0); err == SATO_OK; err = sato_db_iter_next(it)) {
-        const unsigned char *k, *v;
-        size_t klen, vlen;
-        sato_coin_t coin;
-        sato_db_iter_key(it, &k, &klen);
-        sato_db_iter_value(it, &v, &vlen);
-        if (klen != SATO_COIN_KEY_SIZE || !sato_coin_value_read(&coin, v, vlen)) {
-            err = SATO_ECORRUPT;
-            break;
-        }
-        /* Keys sort by txid first, so a transaction's outputs are adjacent. */
-        if (!have_last || memcmp(last, k, 32) != 0) out->transactions++;
-        memcpy(last, k, 32);
-        have_last = 1;
-        /* Core's bogosize: txid, vout, height/coinbase, value, script
-         * length and a fixed overhead, plus the script. */
-        out->bogosize += 50 + coin.out.script_pubkey.len;
-    }
-    if (err == SATO_ENOTFOUND) err = SATO_OK;
-out:
-    sato_db_iter_destroy(it);
-    sato_db_abort(txn);
-    if (err != SATO_OK) {
-        memset(out, 0, sizeof(*out));
-        return err;
-    }
     snprintf(path, sizeof(path), "%s/chainstate/data.mdb", cs->opts.datadir);
-    out->disk_size = file_size(path);
-    return SATO_OK;
-}
-
-/* One undo record: height*2+coinbase (u32), value (u64), script. */
-static int read_undo_coin(sato_reader_t *r, sato_coin_t *c) {
-    uint32_t code;
-    uint64_t v, len;
-    const unsigned char *s;
-    if (!sato_read_u32(r, &code) || !sato_read_u64(r, &v) || !sato_read_compactsize(r, &len) ||
-        !sato_read_span(r, &s, (size_t)len))
-        return 0;
-    c->height = (int32_t)(code >> 1);
-    c->is_coinbase = (int)(code & 1);
-    c->out.value = (int64_t)v;
-    c->out.script_pubkey.data = (unsigned char *)s;
-    c->out.script_pubkey.len = (size_t)len;
-    return 1;
+    return file_size(path);
 }
 
 sato_err_t sato_chainstate_read_undo(sato_chainstate_t *cs, sato_block_undo_t *out,
@@ -122,7 +71,7 @@ sato_err_t sato_chainstate_read_undo(sato_chainstate_t *cs, sato_block_undo_t *o
         out->first[i] = total;
         if (!sato_read_compactsize(&r, &m) || m != b->txs[i].vin_len) return SATO_ECORRUPT;
         for (j = 0; j < m; j++)
-            if (!read_undo_coin(&r, &out->coins[total++])) return SATO_ECORRUPT;
+            if (!chain_read_undo_coin(&r, &out->coins[total++])) return SATO_ECORRUPT;
     }
     return sato_reader_done(&r) ? SATO_OK : SATO_ECORRUPT;
 }

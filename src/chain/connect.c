@@ -175,8 +175,7 @@ out:
     return err;
 }
 
-/* One undo coin, script borrowed from the undo buffer. */
-static int read_undo_coin(sato_reader_t *r, sato_coin_t *c) {
+int chain_read_undo_coin(sato_reader_t *r, sato_coin_t *c) {
     uint32_t code;
     uint64_t v, len;
     const unsigned char *s;
@@ -221,7 +220,7 @@ sato_err_t chain_disconnect_block(sato_chainstate_t *cs, sato_blockidx_t *e, sat
         offsets[i] = undo.len - sato_reader_left(&r);
         if (!sato_read_compactsize(&r, &m) || m != b.txs[i].vin_len) goto corrupt;
         for (j = 0; j < m; j++) {
-            if (!read_undo_coin(&r, &c)) goto corrupt;
+            if (!chain_read_undo_coin(&r, &c)) goto corrupt;
         }
     }
     if (!sato_reader_done(&r)) goto corrupt;
@@ -249,7 +248,7 @@ sato_err_t chain_disconnect_block(sato_chainstate_t *cs, sato_blockidx_t *e, sat
             uint64_t m;
             sato_reader_init(&r, undo.data + offsets[i], undo.len - offsets[i]);
             sato_read_compactsize(&r, &m);
-            for (j = 0; j < tx->vin_len; j++) read_undo_coin(&r, &coins[j]);
+            for (j = 0; j < tx->vin_len; j++) chain_read_undo_coin(&r, &coins[j]);
             for (j = tx->vin_len; j-- > 0;) {
                 sato_coin_t have;
                 err = sato_coins_get(view, &tx->vin[j].prevout, &have);

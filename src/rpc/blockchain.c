@@ -334,7 +334,6 @@ static json_t *rpc_gettxoutsetinfo(sato_rpc_request_t *req) {
     sato_chainctl_t *ctl;
     sato_chainstate_t *cs;
     sato_utxo_stats_t stats;
-    sato_utxo_extra_t extra;
     sato_err_t err;
     json_t *out = NULL;
     if (!sato_rpc_param_str(req, 0, "hash_serialized_3", &hash_type)) return NULL;
@@ -351,8 +350,7 @@ static json_t *rpc_gettxoutsetinfo(sato_rpc_request_t *req) {
     if ((ctl = rpc_chain_lock(req)) == NULL) return NULL;
     cs = sato_chainctl_chainstate(ctl);
     /* utxo_stats flushes, so the database holds the tip's set. */
-    if ((err = sato_chainstate_utxo_stats(cs, &stats)) != SATO_OK ||
-        (err = sato_chainstate_utxo_extra(cs, &extra)) != SATO_OK) {
+    if ((err = sato_chainstate_utxo_stats(cs, &stats)) != SATO_OK) {
         rpc_storage_error(req, ctl, err, "Unable to read UTXO set");
         goto out;
     }
@@ -360,11 +358,11 @@ static json_t *rpc_gettxoutsetinfo(sato_rpc_request_t *req) {
     json_object_set_new(out, "height", json_integer(stats.height));
     json_object_set_new(out, "bestblock", rpc_hash_json(stats.best_block));
     json_object_set_new(out, "txouts", json_integer((json_int_t)stats.txouts));
-    json_object_set_new(out, "bogosize", json_integer((json_int_t)extra.bogosize));
+    json_object_set_new(out, "bogosize", json_integer((json_int_t)stats.bogosize));
     if (with_hash) json_object_set_new(out, "hash_serialized_3", rpc_hash_json(stats.hash));
     json_object_set_new(out, "total_amount", sato_json_amount(stats.total_amount));
-    json_object_set_new(out, "transactions", json_integer((json_int_t)extra.transactions));
-    json_object_set_new(out, "disk_size", json_integer((json_int_t)extra.disk_size));
+    json_object_set_new(out, "transactions", json_integer((json_int_t)stats.transactions));
+    json_object_set_new(out, "disk_size", json_integer((json_int_t)sato_chainstate_coins_disk_size(cs)));
 out:
     sato_chainctl_unlock(ctl);
     return out;
