@@ -54,6 +54,8 @@ typedef struct {
                                 space, as Core's 50 MiB check; 0: 50 MiB; < 0: no check */
     int64_t (*now)(void *ctx); /* the clock for "time-too-new"; NULL: time(NULL) */
     void *now_ctx;
+    char *error;             /* if set, receives why open failed (chainstate is gone then) */
+    size_t error_len;
 } sato_chainstate_opts_t;
 
 void sato_chainstate_opts_init(sato_chainstate_opts_t *o, const sato_chainparams_t *params,

@@ -334,8 +334,8 @@ sato_err_t sato_chainstate_open(sato_chainstate_t **out, const sato_chainstate_o
     return SATO_OK;
 fail:
     sato_buf_clear(&val);
-    /* Keep the message for the caller: print it before destroying. */
-    fprintf(stderr, "chainstate: %s\n", cs->errmsg);
+    /* The message outlives the chainstate only in the caller's buffer. */
+    if (opts->error && opts->error_len) snprintf(opts->error, opts->error_len, "%s", cs->errmsg);
     sato_chainstate_destroy(cs);
     return err;
 }

@@ -221,6 +221,7 @@ static unsigned script_threads(int64_t par) {
  * storage error is logged and stops the start. */
 static int open_chain(sato_node_t *node) {
     sato_chainstate_opts_t opts;
+    char why[512] = "";
     int64_t dbcache = sato_args_get_int(node->args, "dbcache", 450);
     int64_t checkblocks = sato_args_get_int(node->args, "checkblocks", 6);
     int reindex = sato_args_get_bool(node->args, "reindex", 0);
@@ -242,10 +243,12 @@ static int open_chain(sato_node_t *node) {
     sato_log_printf("Cache configuration: %lld MiB for the UTXO set; %u script verification thread(s)",
                     (long long)dbcache, opts.script_threads);
     if (reindex) sato_log_printf("Reindexing the chain state from the blk files");
+    opts.error = why;
+    opts.error_len = sizeof(why);
     err = sato_chainstate_open(&node->chainstate, &opts);
     if (err != SATO_OK) {
         sato_log_printf("Error: Error opening block database (%s%s%s)", sato_err_str(err),
-                        *sato_err_detail() ? ": " : "", sato_err_detail());
+                        why[0] ? ": " : "", why[0] ? why : sato_err_detail());
         return 0;
     }
     tip = sato_chainstate_tip(node->chainstate);
