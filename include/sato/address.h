@@ -62,9 +62,9 @@ int sato_wif_decode(unsigned char secret[32], int *compressed,
 
 /* Why str is not an address of this chain, in Bitcoin Core's words
  * (validateaddress's "error"), and the character positions at fault where
- * Core reports them (up to *nloc entries; *nloc receives the count).
- * Positions of Bech32 checksum errors are not located: Core's error
- * correction search is not implemented, so that case reports none.
+ * Core reports them (up to *nloc entries; *nloc receives the count),
+ * including up to two substituted characters behind a bad Bech32/Bech32m
+ * checksum (sato_bech32_locate_errors).
  * Returns 0 if str is in fact a valid address. */
 int sato_address_error(char *err, size_t errlen, int *loc, size_t *nloc,
                        const sato_chain_addr_t *chain, const char *str, size_t len);

@@ -2,6 +2,7 @@
 #define SATO_BECH32_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Bech32 (BIP173) and Bech32m (BIP350) strings, and segwit addresses built
  * on them, with Bitcoin Core's rules. Strings are passed with an explicit
@@ -41,6 +42,25 @@ sato_bech32_encoding_t sato_bech32_decode(char hrp[SATO_BECH32_MAX_LEN],
  * it, leftover bits must be fewer than frombits and all zero. */
 int sato_bech32_convertbits(unsigned char *out, size_t outcap, size_t *outlen, int tobits,
                             const unsigned char *in, size_t inlen, int frombits, int pad);
+
+/* The checksum residue of a lower-case hrp and 5-bit values (checksum
+ * included) against an encoding: 0 exactly when the checksum is valid,
+ * otherwise the error polynomial modulo the code's generator, whose six
+ * 5-bit coefficients (x^5 in the top bits) sato_bech32_locate_errors
+ * decodes. */
+uint32_t sato_bech32_residue(const char *hrp, size_t hrplen, const unsigned char *values,
+                             size_t nvalues, sato_bech32_encoding_t encoding);
+
+/* Why str[0..len) is not a valid Bech32/Bech32m string, as Bitcoin Core's
+ * bech32::LocateErrors explains it: *message receives Core's message ("" if
+ * str is valid) and up to cap character positions at fault are written to
+ * positions in ascending order; returns how many were written. A bad
+ * checksum is decoded as up to two substituted characters in the data
+ * part, trying both encodings and keeping the one needing fewer; if
+ * neither explains it, the message is "Invalid checksum" with no
+ * positions. */
+size_t sato_bech32_locate_errors(int *positions, size_t cap, const char *str, size_t len,
+                                 const char **message);
 
 /* A segwit address for witness version 0..16 and its program: version 0
  * takes a 20 or 32 byte program and Bech32, versions 1..16 a program of

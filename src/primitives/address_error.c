@@ -1,61 +1,12 @@
 /* Explaining a rejected address as Bitcoin Core's DecodeDestination and
- * bech32::LocateErrors do, for validateaddress. */
+ * bech32::LocateErrors do, for validateaddress (the Bech32 part, checksum
+ * error location included, lives in src/util/bech32_locate.c). */
 #include <stdio.h>
 #include <string.h>
 
 #include "sato/address.h"
 #include "sato/base58.h"
 #include "sato/bech32.h"
-
-static const char bech32_charset[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-
-static void add_loc(int *loc, size_t *n, size_t cap, size_t pos) {
-    if (*n < cap) loc[*n] = (int)pos;
-    (*n)++;
-}
-
-/* Character-level problems of a string meant as Bech32. */
-static const char *bech32_locate(int *loc, size_t *n, size_t cap, const char *str, size_t len) {
-    size_t i, sep = len;
-    int lower = 0, upper = 0;
-    if (len > SATO_BECH32_MAX_LEN) {
-        for (i = SATO_BECH32_MAX_LEN; i < len; i++) add_loc(loc, n, cap, i);
-        return "Bech32 string too long";
-    }
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)str[i];
-        if (c >= 'a' && c <= 'z') {
-            if (upper) add_loc(loc, n, cap, i);
-            else lower = 1;
-        } else if (c >= 'A' && c <= 'Z') {
-            if (lower) add_loc(loc, n, cap, i);
-            else upper = 1;
-        } else if (c < 33 || c > 126) {
-            add_loc(loc, n, cap, i);
-        }
-    }
-    if (*n) return "Invalid character or mixed case";
-    for (i = len; i > 0; i--) {
-        if (str[i - 1] == '1') {
-            sep = i - 1;
-            break;
-        }
-    }
-    if (sep == len) return "Missing separator";
-    if (sep == 0 || sep + 6 >= len) {
-        add_loc(loc, n, cap, sep);
-        return "Invalid separator position";
-    }
-    for (i = sep + 1; i < len; i++) {
-        char c = str[i];
-        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
-        if (strchr(bech32_charset, c) == NULL || c == '\0') {
-            add_loc(loc, n, cap, i);
-            return "Invalid Base 32 character";
-        }
-    }
-    return "Invalid Bech32 checksum";
-}
 
 int sato_address_error(char *err, size_t errlen, int *loc, size_t *nloc,
                        const sato_chain_addr_t *chain, const char *str, size_t len) {
@@ -90,8 +41,9 @@ int sato_address_error(char *err, size_t errlen, int *loc, size_t *nloc,
     }
     enc = sato_bech32_decode(hrp, data, &datalen, str, len);
     if (enc == SATO_BECH32_INVALID) {
-        snprintf(err, errlen, "%s", bech32_locate(loc, nloc, cap, str, len));
-        if (*nloc > cap) *nloc = cap;
+        const char *msg;
+        *nloc = sato_bech32_locate_errors(loc, cap, str, len, &msg);
+        snprintf(err, errlen, "%s", msg);
         return 1;
     }
     if (datalen == 0) {

@@ -43,6 +43,11 @@ static uint32_t encoding_const(sato_bech32_encoding_t encoding) {
     return encoding == SATO_BECH32 ? BECH32_CONST : BECH32M_CONST;
 }
 
+uint32_t sato_bech32_residue(const char *hrp, size_t hrplen, const unsigned char *values,
+                             size_t nvalues, sato_bech32_encoding_t encoding) {
+    return polymod_prefix(hrp, hrplen, values, nvalues) ^ encoding_const(encoding);
+}
+
 static int charset_value(char c) {
     const char *p;
     if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
