@@ -95,6 +95,14 @@ sato_err_t sato_chainstate_process_block(sato_chainstate_t *cs, sato_block_state
 sato_err_t sato_chainstate_process_headers(sato_chainstate_t *cs, sato_block_state_t *st,
                                            const sato_block_header_t *headers, size_t n);
 
+/* Core's TestBlockValidity for a block on top of the active tip, proof of
+ * work not checked: the header in context, CheckBlock, ContextualCheckBlock
+ * and ConnectBlock into a scratch view that is thrown away. Changes
+ * nothing; st says whether the block would be valid. A block that does
+ * not build on the tip is "bad-prevblk". */
+sato_err_t sato_chainstate_test_block(sato_chainstate_t *cs, sato_block_state_t *st,
+                                      const sato_block_t *block);
+
 /* Connects the most-work valid chain we have data for. */
 sato_err_t sato_chainstate_activate(sato_chainstate_t *cs, sato_block_state_t *st);
 

@@ -293,6 +293,38 @@ int chain_check_block(sato_chainstate_t *cs, sato_block_state_t *st, const sato_
            sato_block_verify(st, b, e->height, prev_mtp, cs->params);
 }
 
+sato_err_t sato_chainstate_test_block(sato_chainstate_t *cs, sato_block_state_t *st,
+                                      const sato_block_t *b) {
+    sato_blockidx_t *tip = chain_tip(cs), probe;
+    sato_chain_view_t view;
+    sato_coins_t *scratch;
+    sato_buf_t undo;
+    sato_err_t err;
+    sato_validation_state_init(st);
+    if (memcmp(b->header.prev_hash, tip->hash, 32) != 0) {
+        sato_validation_invalid(st, SATO_BLOCK_INVALID_PREV, "bad-prevblk", "does not build on the tip");
+        return SATO_OK;
+    }
+    view_init(&view, tip);
+    if (!sato_block_verify_header(st, &b->header, &view, now_seconds(cs), cs->params) ||
+        !sato_block_check(st, b, cs->params, 0, 1) ||
+        !sato_block_verify(st, b, tip->height + 1, mtp_of(tip), cs->params))
+        return SATO_OK;
+    /* A stand-in index entry that nothing else can see. */
+    memset(&probe, 0, sizeof(probe));
+    sato_block_hash(probe.hash, b);
+    probe.header = b->header;
+    probe.prev = tip;
+    probe.skip = tip;
+    probe.height = tip->height + 1;
+    scratch = sato_coins_create(NULL, 0, cs->coins);
+    sato_buf_init(&undo);
+    err = chain_connect_block(cs, st, &probe, b, scratch, &undo);
+    sato_buf_clear(&undo);
+    sato_coins_destroy(scratch);
+    return err;
+}
+
 /* Stores block b as the data of e (pos given: already in a blk file, as
  * in a reindex). */
 sato_err_t chain_store_block(sato_chainstate_t *cs, sato_blockidx_t *e, const sato_block_t *b,

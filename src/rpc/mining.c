@@ -252,11 +252,14 @@ static json_t *rpc_generateblock(sato_rpc_request_t *req) {
     build_block(&b, &t, sato_chainctl_params(ctl), spk, spk_len, txs, ntxs);
     have_block = 1;
     {
-        /* Sato has no TestBlockValidity over the UTXO set yet: the
-         * context-free checks run here, the rest when it is submitted. */
+        /* Core's TestBlockValidity before any work is spent on the nonce. */
         sato_block_state_t st;
-        sato_validation_state_init(&st);
-        if (!sato_block_check(&st, &b, sato_chainctl_params(ctl), 0, 1)) {
+        sato_err_t serr = sato_chainstate_test_block(sato_chainctl_chainstate(ctl), &st, &b);
+        if (serr != SATO_OK) {
+            rpc_storage_error(req, ctl, serr, "Failed to read the UTXO set");
+            goto out;
+        }
+        if (!sato_validation_is_valid(&st)) {
             char text[SATO_REJECT_REASON_MAX + SATO_DEBUG_MESSAGE_MAX + 4];
             sato_validation_state_string(text, sizeof(text), &st);
             sato_rpc_error(req, SATO_RPC_VERIFY_ERROR, "TestBlockValidity failed: %s", text);

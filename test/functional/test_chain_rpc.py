@@ -153,6 +153,14 @@ def test_generateblock_and_descriptor(make_node):
     too_much = spend_hex(cbtxid, 51 * 10**8)
     code, msg = rpc_error(node, "generateblock", ADDR, [too_much])
     assert code == -25 and msg.startswith("TestBlockValidity failed: bad-txns-in-belowout")
+    # TestBlockValidity runs before the block is solved, also without submit,
+    # and leaves the chain as it was.
+    height = node.rpc("getblockcount")
+    code, msg = rpc_error(node, "generateblock", ADDR, [too_much], False)
+    assert code == -25 and msg.startswith("TestBlockValidity failed: bad-txns-in-belowout")
+    code, msg = rpc_error(node, "generateblock", ADDR, [spend_hex("11" * 32, 10**8)], False)
+    assert code == -25 and msg.startswith("TestBlockValidity failed: bad-txns-inputs-missingorspent")
+    assert node.rpc("getblockcount") == height
     spend = spend_hex(cbtxid, 49 * 10**8)
     r = node.rpc("generateblock", ADDR, [spend])
     blk = node.rpc("getblock", r["hash"], 2)
