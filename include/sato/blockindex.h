@@ -12,6 +12,7 @@
 #include "sato/arith.h"
 #include "sato/block.h"
 #include "sato/blockfile.h"
+#include "sato/difficulty.h"
 
 /* Status bits (persisted). */
 #define SATO_BLOCKIDX_HEADER_OK 0x01u   /* header checked in context */
@@ -70,5 +71,13 @@ sato_blockidx_t *sato_blockidx_fork(sato_blockidx_t *a, sato_blockidx_t *b);
 #define SATO_BLOCKIDX_RECORD_SIZE 124
 void sato_blockidx_record_write(unsigned char out[SATO_BLOCKIDX_RECORD_SIZE],
                                 const sato_blockidx_t *e);
+
+/* The chain ending at prev as the difficulty and MTP code read it (time,
+ * bits and hash by height, through ancestor lookups). prev may be NULL. */
+void sato_blockidx_chain_view(sato_chain_view_t *v, const sato_blockidx_t *prev);
+
+/* Core's GetMedianTimePast: the median time of e and up to ten
+ * ancestors. */
+int64_t sato_blockidx_median_time_past(const sato_blockidx_t *e);
 
 #endif

@@ -19,9 +19,6 @@
 void sato_chainstate_foreach(const sato_chainstate_t *cs,
                              void (*cb)(void *arg, const sato_blockidx_t *e), void *arg);
 
-/* Core's GetMedianTimePast: the median time of e and up to ten
- * ancestors. */
-int64_t sato_blockidx_median_time_past(const sato_blockidx_t *e);
 
 /* Size of the chainstate database file (gettxoutsetinfo's disk_size). */
 uint64_t sato_chainstate_coins_disk_size(const sato_chainstate_t *cs);

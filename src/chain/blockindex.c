@@ -147,3 +147,25 @@ void sato_blockidx_record_write(unsigned char out[SATO_BLOCKIDX_RECORD_SIZE],
     sato_put_le64(out + 108, e->seq);
     memset(out + 116, 0, 8);
 }
+
+static int chain_view_get(void *ctx, int32_t height, sato_chain_entry_t *out) {
+    const sato_blockidx_t *e = sato_blockidx_ancestor(ctx, height);
+    if (e == NULL) return 0;
+    out->time = e->header.time;
+    out->bits = e->header.bits;
+    memcpy(out->hash, e->hash, 32);
+    return 1;
+}
+
+void sato_blockidx_chain_view(sato_chain_view_t *v, const sato_blockidx_t *prev) {
+    v->get = chain_view_get;
+    v->ctx = (void *)prev;
+    v->tip_height = prev != NULL ? prev->height : -1;
+}
+
+int64_t sato_blockidx_median_time_past(const sato_blockidx_t *e) {
+    uint32_t times[11];
+    size_t n = 0;
+    for (; e != NULL && n < 11; e = e->prev) times[n++] = e->header.time;
+    return sato_median_time_past(times, n);
+}

@@ -96,30 +96,6 @@ static int64_t now_seconds(const sato_chainstate_t *cs) {
     return (int64_t)time(NULL);
 }
 
-/* The chain view over the ancestors of ctx (a sato_blockidx_t). */
-static int view_get(void *ctx, int32_t height, sato_chain_entry_t *out) {
-    sato_blockidx_t *e = sato_blockidx_ancestor(ctx, height);
-    if (e == NULL) return 0;
-    out->time = e->header.time;
-    out->bits = e->header.bits;
-    memcpy(out->hash, e->hash, 32);
-    return 1;
-}
-
-static void view_init(sato_chain_view_t *v, sato_blockidx_t *prev) {
-    v->get = view_get;
-    v->ctx = prev;
-    v->tip_height = prev != NULL ? prev->height : -1;
-}
-
-static int64_t mtp_of(sato_blockidx_t *e) {
-    sato_chain_view_t v;
-    int64_t mtp = 0;
-    view_init(&v, e);
-    if (!sato_chain_view_mtp(&mtp, &v, e->height)) return 0;
-    return mtp;
-}
-
 /* ---- failure marks ---- */
 
 /* Marks every descendant of e as failed-parent. */
@@ -213,7 +189,7 @@ static void accept_header(sato_chainstate_t *cs, sato_block_state_t *st,
         sato_validation_invalid(st, SATO_BLOCK_INVALID_PREV, "bad-prevblk", NULL);
         return;
     }
-    view_init(&view, prev);
+    sato_blockidx_chain_view(&view, prev);
     if (!sato_block_verify_header(st, h, &view, now_seconds(cs), cs->params)) return;
     e = sato_blockindex_add(cs->index, hash, h, prev);
     e->status = SATO_BLOCKIDX_HEADER_OK;
@@ -288,7 +264,7 @@ void chain_receive_data(sato_chainstate_t *cs, sato_blockidx_t *e) {
 /* CheckBlock + ContextualCheckBlock for the block of entry e. */
 int chain_check_block(sato_chainstate_t *cs, sato_block_state_t *st, const sato_block_t *b,
                        sato_blockidx_t *e) {
-    int64_t prev_mtp = e->prev != NULL ? mtp_of(e->prev) : 0;
+    int64_t prev_mtp = e->prev != NULL ? sato_blockidx_median_time_past(e->prev) : 0;
     return sato_block_check(st, b, cs->params, 1, 1) &&
            sato_block_verify(st, b, e->height, prev_mtp, cs->params);
 }
@@ -305,10 +281,10 @@ sato_err_t sato_chainstate_test_block(sato_chainstate_t *cs, sato_block_state_t 
         sato_validation_invalid(st, SATO_BLOCK_INVALID_PREV, "bad-prevblk", "does not build on the tip");
         return SATO_OK;
     }
-    view_init(&view, tip);
+    sato_blockidx_chain_view(&view, tip);
     if (!sato_block_verify_header(st, &b->header, &view, now_seconds(cs), cs->params) ||
         !sato_block_check(st, b, cs->params, 0, 1) ||
-        !sato_block_verify(st, b, tip->height + 1, mtp_of(tip), cs->params))
+        !sato_block_verify(st, b, tip->height + 1, sato_blockidx_median_time_past(tip), cs->params))
         return SATO_OK;
     /* A stand-in index entry that nothing else can see. */
     memset(&probe, 0, sizeof(probe));

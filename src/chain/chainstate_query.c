@@ -31,13 +31,6 @@ void sato_chainstate_foreach(const sato_chainstate_t *cs,
     sato_blockindex_foreach(cs->index, foreach_cb, &f);
 }
 
-int64_t sato_blockidx_median_time_past(const sato_blockidx_t *e) {
-    uint32_t times[11];
-    size_t n = 0;
-    for (; e != NULL && n < 11; e = e->prev) times[n++] = e->header.time;
-    return sato_median_time_past(times, n);
-}
-
 static uint64_t file_size(const char *path) {
     struct stat st;
     return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;

@@ -1,35 +1,17 @@
 /* Block assembly and nonce grinding for the generate* RPCs. */
 #include <string.h>
 
+#include "sato/block_check.h"
 #include "sato/mem.h"
 #include "sato/merkle.h"
 #include "sato/miner.h"
 #include "sato/pow.h"
 #include "sato/script.h"
 
-/* A push of n as CScript << n writes it: OP_0, OP_1..OP_16, OP_1NEGATE, or
- * the minimal script number. */
-static size_t push_int(unsigned char *out, int64_t n) {
-    unsigned char num[9];
-    size_t len;
-    if (n == 0) {
-        out[0] = SATO_OP_0;
-        return 1;
-    }
-    if (n == -1 || (n >= 1 && n <= 16)) {
-        out[0] = (unsigned char)(n == -1 ? SATO_OP_1NEGATE : SATO_OP_1 + (n - 1));
-        return 1;
-    }
-    len = sato_scriptnum_encode(num, n);
-    out[0] = (unsigned char)len;
-    memcpy(out + 1, num, len);
-    return 1 + len;
-}
-
 void sato_miner_coinbase(sato_tx_t *out, int32_t height, const unsigned char *script_pubkey,
                          size_t script_pubkey_len, int64_t value, int segwit) {
     unsigned char sig[16];
-    size_t n = push_int(sig, height);
+    size_t n = sato_bip34_height_script(sig, height);
     sig[n++] = SATO_OP_0; /* keeps the scriptSig at least 2 bytes long */
 
     sato_tx_init(out);

@@ -20,15 +20,6 @@
 /* Core's DEFAULT_MAX_TRIES for the generate methods. */
 #define DEFAULT_MAX_TRIES 1000000
 
-static int view_get(void *ctx, int32_t height, sato_chain_entry_t *out) {
-    const sato_blockidx_t *e = sato_blockidx_ancestor((sato_blockidx_t *)ctx, height);
-    if (e == NULL) return 0;
-    out->time = e->header.time;
-    out->bits = e->header.bits;
-    memcpy(out->hash, e->hash, 32);
-    return 1;
-}
-
 /* The template for a block on the current tip: time max(MTP + 1, now),
  * the required bits for that time, BIP9's top bits as the version. */
 static int make_template(sato_block_template_t *t, sato_chainctl_t *ctl) {
@@ -40,9 +31,7 @@ static int make_template(sato_block_template_t *t, sato_chainctl_t *ctl) {
     memcpy(t->prev_hash, tip->hash, 32);
     t->height = tip->height + 1;
     t->time = (uint32_t)(now > mtp ? now : mtp + 1);
-    view.get = view_get;
-    view.ctx = (void *)tip;
-    view.tip_height = tip->height;
+    sato_blockidx_chain_view(&view, tip);
     if (!sato_next_work_required(&t->bits, &view, t->time, p)) return 0;
     t->version = SATO_BLOCK_VERSION_TOP_BITS;
     t->segwit_active = t->height >= p->segwit_height;
