@@ -1,6 +1,7 @@
 #ifndef SATO_JSON_OUT_H
 #define SATO_JSON_OUT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -14,6 +15,9 @@
 json_t *sato_json_amount(int64_t sats);
 /* The satoshis of a value made by sato_json_amount; 0 if it is not one. */
 int sato_json_is_amount(const json_t *v, int64_t *sats);
+
+/* Bytes as a JSON hex string. */
+json_t *sato_json_hex(const unsigned char *p, size_t n);
 
 /* Compact text (malloc'd), or NULL if v holds invalid data. */
 char *sato_json_dumps(const json_t *v);

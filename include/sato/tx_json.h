@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "sato/address.h"
+#include "sato/block.h"
 #include "sato/tx.h"
 
 /* Scripts and transactions as Bitcoin Core's RPC shows them (core_io:
@@ -27,5 +28,9 @@ json_t *sato_script_json(const sato_chain_addr_t *chain, const unsigned char *sc
  * blockhash?, hex?}; block_hash may be NULL. */
 json_t *sato_tx_json(const sato_chain_addr_t *chain, const sato_tx_t *tx,
                      const unsigned char *block_hash, int include_hex);
+
+/* The witness serialization of a transaction, and of a block, as hex. */
+json_t *sato_tx_hex_json(const sato_tx_t *tx);
+json_t *sato_block_hex_json(const sato_block_t *block);
 
 #endif

@@ -82,12 +82,8 @@ static json_t *rpc_getblockchaininfo(sato_rpc_request_t *req) {
     json_object_set(o, "chainwork", json_object_get(hdr, "chainwork"));
     json_object_set_new(o, "size_on_disk", json_integer((json_int_t)sato_chainstate_blocks_size(cs)));
     json_object_set_new(o, "pruned", json_false());
-    if (p->signet_blocks) {
-        char *hex = sato_malloc(2 * p->signet_challenge_len + 1);
-        sato_hex_encode(hex, p->signet_challenge, p->signet_challenge_len);
-        json_object_set_new(o, "signet_challenge", json_string(hex));
-        free(hex);
-    }
+    if (p->signet_blocks)
+        json_object_set_new(o, "signet_challenge", sato_json_hex(p->signet_challenge, p->signet_challenge_len));
     json_object_set_new(o, "warnings", json_array());
     json_decref(hdr);
     sato_chainctl_unlock(ctl);
@@ -115,10 +111,8 @@ static json_t *rpc_getblockheader(sato_rpc_request_t *req) {
             out = rpc_header_json(ctl, e);
         } else {
             unsigned char ser[SATO_BLOCK_HEADER_SIZE];
-            char hex[2 * SATO_BLOCK_HEADER_SIZE + 1];
             sato_block_header_serialize(ser, &e->header);
-            sato_hex_encode(hex, ser, sizeof(ser));
-            out = json_string(hex);
+            out = sato_json_hex(ser, sizeof(ser));
         }
     }
     sato_chainctl_unlock(ctl);
@@ -128,19 +122,12 @@ static json_t *rpc_getblockheader(sato_rpc_request_t *req) {
 static json_t *coinbase_json(const sato_tx_t *tx) {
     json_t *o = json_object();
     const sato_txin_t *in = &tx->vin[0];
-    char *hex = sato_malloc(2 * in->script_sig.len + 1);
     json_object_set_new(o, "version", json_integer(tx->version));
     json_object_set_new(o, "locktime", json_integer(tx->locktime));
     json_object_set_new(o, "sequence", json_integer(in->sequence));
-    sato_hex_encode(hex, in->script_sig.data, in->script_sig.len);
-    json_object_set_new(o, "coinbase", json_string(hex));
-    free(hex);
-    if (in->witness_len > 0) {
-        hex = sato_malloc(2 * in->witness[0].len + 1);
-        sato_hex_encode(hex, in->witness[0].data, in->witness[0].len);
-        json_object_set_new(o, "witness", json_string(hex));
-        free(hex);
-    }
+    json_object_set_new(o, "coinbase", sato_json_hex(in->script_sig.data, in->script_sig.len));
+    if (in->witness_len > 0)
+        json_object_set_new(o, "witness", sato_json_hex(in->witness[0].data, in->witness[0].len));
     return o;
 }
 
@@ -172,15 +159,7 @@ static json_t *rpc_getblock(sato_rpc_request_t *req) {
         goto out;
     }
     if (verbosity <= 0) {
-        sato_buf_t ser;
-        char *hex;
-        sato_buf_init(&ser);
-        sato_block_write(&ser, &block, 1);
-        hex = sato_malloc(2 * ser.len + 1);
-        sato_hex_encode(hex, ser.data, ser.len);
-        out = json_string(hex);
-        free(hex);
-        sato_buf_clear(&ser);
+        out = sato_block_hex_json(&block);
     } else {
         json_t *txs = json_array();
         sato_block_undo_t undo;

@@ -110,15 +110,7 @@ static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
         goto out;
     }
     if (verbosity <= 0) {
-        sato_buf_t ser;
-        char *hex;
-        sato_buf_init(&ser);
-        sato_tx_write(&ser, &tx, 1);
-        hex = sato_malloc(2 * ser.len + 1);
-        sato_hex_encode(hex, ser.data, ser.len);
-        out = json_string(hex);
-        free(hex);
-        sato_buf_clear(&ser);
+        out = sato_tx_hex_json(&tx);
         goto out;
     }
     out = json_object();

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sato/buf.h"
+#include "sato/hex.h"
 #include "sato/json_out.h"
 #include "sato/mem.h"
 
@@ -116,6 +117,15 @@ static int dump(sato_buf_t *b, const json_t *v) {
     case JSON_NULL: put(b, "null"); return 1;
     }
     return 0;
+}
+
+json_t *sato_json_hex(const unsigned char *p, size_t n) {
+    char *h = sato_malloc(2 * n + 1);
+    json_t *s;
+    sato_hex_encode(h, p, n);
+    s = json_stringn(h, 2 * n);
+    free(h);
+    return s;
 }
 
 char *sato_json_dumps(const json_t *v) {

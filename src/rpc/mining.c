@@ -16,6 +16,7 @@
 #include "sato/merkle.h"
 #include "sato/miner.h"
 #include "sato/rpc_methods.h"
+#include "sato/tx_json.h"
 
 /* Core's DEFAULT_MAX_TRIES for the generate methods. */
 #define DEFAULT_MAX_TRIES 1000000
@@ -263,17 +264,7 @@ static json_t *rpc_generateblock(sato_rpc_request_t *req) {
     sato_block_header_hash(hash, &b.header);
     out = json_object();
     json_object_set_new(out, "hash", rpc_hash_json(hash));
-    if (!submit) {
-        sato_buf_t ser;
-        char *hex;
-        sato_buf_init(&ser);
-        sato_block_write(&ser, &b, 1);
-        hex = sato_malloc(2 * ser.len + 1);
-        sato_hex_encode(hex, ser.data, ser.len);
-        json_object_set_new(out, "hex", json_string(hex));
-        free(hex);
-        sato_buf_clear(&ser);
-    }
+    if (!submit) json_object_set_new(out, "hex", sato_block_hex_json(&b));
 out:
     if (have_block) sato_block_clear(&b);
     if (ctl != NULL) sato_chainctl_unlock(ctl);

@@ -86,25 +86,11 @@ json_t *sato_script_json(const sato_chain_addr_t *chain, const unsigned char *sc
         json_object_set_new(o, "desc", json_string(desc));
         free(desc);
     }
-    if (include_hex) {
-        char *hex = sato_malloc(2 * len + 1);
-        sato_hex_encode(hex, script, len);
-        json_object_set_new(o, "hex", json_string(hex));
-        free(hex);
-    }
+    if (include_hex) json_object_set_new(o, "hex", sato_json_hex(script, len));
     if (include_address && type != SATO_TXOUT_PUBKEY && sato_address_encode(addr, chain, script, len))
         json_object_set_new(o, "address", json_string(addr));
     json_object_set_new(o, "type", json_string(sato_txout_type_name(type)));
     return o;
-}
-
-static json_t *hex_string(const unsigned char *p, size_t n) {
-    char *h = sato_malloc(2 * n + 1);
-    json_t *s;
-    sato_hex_encode(h, p, n);
-    s = json_string(h);
-    free(h);
-    return s;
 }
 
 static json_t *hash_string(const unsigned char h[32]) {
@@ -133,20 +119,20 @@ json_t *sato_tx_json(const sato_chain_addr_t *chain, const sato_tx_t *tx,
         const sato_txin_t *in = &tx->vin[i];
         json_t *e = json_object();
         if (coinbase) {
-            json_object_set_new(e, "coinbase", hex_string(in->script_sig.data, in->script_sig.len));
+            json_object_set_new(e, "coinbase", sato_json_hex(in->script_sig.data, in->script_sig.len));
         } else {
             char *asm_text = sato_script_asm(in->script_sig.data, in->script_sig.len, 1);
             json_object_set_new(e, "txid", hash_string(in->prevout.hash));
             json_object_set_new(e, "vout", json_integer(in->prevout.n));
             json_object_set_new(e, "scriptSig",
                                 json_pack("{s:s, s:o}", "asm", asm_text, "hex",
-                                          hex_string(in->script_sig.data, in->script_sig.len)));
+                                          sato_json_hex(in->script_sig.data, in->script_sig.len)));
             free(asm_text);
         }
         if (in->witness_len > 0) {
             json_t *w = json_array();
             for (j = 0; j < in->witness_len; j++)
-                json_array_append_new(w, hex_string(in->witness[j].data, in->witness[j].len));
+                json_array_append_new(w, sato_json_hex(in->witness[j].data, in->witness[j].len));
             json_object_set_new(e, "txinwitness", w);
         }
         json_object_set_new(e, "sequence", json_integer(in->sequence));
@@ -164,12 +150,26 @@ json_t *sato_tx_json(const sato_chain_addr_t *chain, const sato_tx_t *tx,
     }
     json_object_set_new(o, "vout", vout);
     if (block_hash) json_object_set_new(o, "blockhash", hash_string(block_hash));
-    if (include_hex) {
-        sato_buf_t b;
-        sato_buf_init(&b);
-        sato_tx_write(&b, tx, 1);
-        json_object_set_new(o, "hex", hex_string(b.data, b.len));
-        sato_buf_clear(&b);
-    }
+    if (include_hex) json_object_set_new(o, "hex", sato_tx_hex_json(tx));
     return o;
+}
+
+static json_t *serialized_hex(sato_buf_t *b) {
+    json_t *s = sato_json_hex(b->data, b->len);
+    sato_buf_clear(b);
+    return s;
+}
+
+json_t *sato_tx_hex_json(const sato_tx_t *tx) {
+    sato_buf_t b;
+    sato_buf_init(&b);
+    sato_tx_write(&b, tx, 1);
+    return serialized_hex(&b);
+}
+
+json_t *sato_block_hex_json(const sato_block_t *block) {
+    sato_buf_t b;
+    sato_buf_init(&b);
+    sato_block_write(&b, block, 1);
+    return serialized_hex(&b);
 }

@@ -1,16 +1,10 @@
 /* Utility methods that need no chain state: validateaddress. */
 #include <string.h>
 
-#include "sato/hex.h"
+#include "sato/json_out.h"
 #include "sato/mem.h"
 #include "sato/rpc_methods.h"
 #include "sato/script.h"
-
-static json_t *hex_json(const unsigned char *p, size_t n) {
-    char buf[2 * SATO_ADDRESS_SCRIPT_MAX + 1];
-    sato_hex_encode(buf, p, n);
-    return json_string(buf);
-}
 
 /* Core's DescribeAddress: what kind of output the address pays to. */
 static void describe(json_t *o, const unsigned char *spk, size_t len) {
@@ -23,7 +17,7 @@ static void describe(json_t *o, const unsigned char *spk, size_t len) {
         if (known) json_object_set_new(o, "isscript", json_boolean(!(version == 0 && plen == 20)));
         json_object_set_new(o, "iswitness", json_true());
         json_object_set_new(o, "witness_version", json_integer(version));
-        json_object_set_new(o, "witness_program", hex_json(prog, plen));
+        json_object_set_new(o, "witness_program", sato_json_hex(prog, plen));
     } else {
         json_object_set_new(o, "isscript", json_boolean(sato_script_is_p2sh(spk, len)));
         json_object_set_new(o, "iswitness", json_false());
@@ -44,7 +38,7 @@ static json_t *rpc_validateaddress(sato_rpc_request_t *req) {
         sato_address_encode(addr, chain, spk, spklen)) {
         json_object_set_new(o, "isvalid", json_true());
         json_object_set_new(o, "address", json_string(addr));
-        json_object_set_new(o, "scriptPubKey", hex_json(spk, spklen));
+        json_object_set_new(o, "scriptPubKey", sato_json_hex(spk, spklen));
         describe(o, spk, spklen);
         return o;
     }
