@@ -196,19 +196,6 @@ static void test_script_pubkeys(json_t *cases) {
     test_case(json_array_size(cases) == 7, "scriptPubKey: %zu cases, expected 7", json_array_size(cases));
 }
 
-static int parse_tx(sato_tx_t *tx, const char *hex) {
-    size_t len;
-    unsigned char *raw = sato_hex_decode_alloc(hex ? hex : "", &len);
-    sato_reader_t r;
-    int ok;
-    sato_tx_init(tx);
-    if (raw == NULL) return 0;
-    sato_reader_init(&r, raw, len);
-    ok = sato_tx_read(tx, &r, 1) && sato_reader_done(&r);
-    free(raw);
-    return ok;
-}
-
 static void test_key_path(json_t *kp) {
     json_t *given = json_object_get(kp, "given"), *inter = json_object_get(kp, "intermediary");
     json_t *utxos = json_object_get(given, "utxosSpent"), *inputs = json_object_get(kp, "inputSpending");
@@ -217,7 +204,7 @@ static void test_key_path(json_t *kp) {
     sato_txdata_t txdata;
     size_t i, nspent = json_array_size(utxos);
 
-    if (!parse_tx(&tx, jstr(given, "rawUnsignedTx"))) {
+    if (!test_tx_from_hex(&tx, jstr(given, "rawUnsignedTx"))) {
         test_case(0, "keyPath: cannot parse the unsigned tx");
         return;
     }
@@ -235,7 +222,7 @@ static void test_key_path(json_t *kp) {
     test_case(eq_hex(txdata.scriptpubkeys_sha, 32, jstr(inter, "hashScriptPubkeys")), "keyPath: hashScriptPubkeys");
     test_case(eq_hex(txdata.sequences_sha, 32, jstr(inter, "hashSequences")), "keyPath: hashSequences");
 
-    if (!parse_tx(&signed_tx, jstr(json_object_get(kp, "auxiliary"), "fullySignedTx"))) {
+    if (!test_tx_from_hex(&signed_tx, jstr(json_object_get(kp, "auxiliary"), "fullySignedTx"))) {
         test_case(0, "keyPath: cannot parse the signed tx");
     }
 

@@ -11,19 +11,6 @@
 #include "sato/tx.h"
 #include "test.h"
 
-static int parse_tx(sato_tx_t *tx, const char *hex) {
-    size_t len;
-    unsigned char *raw = sato_hex_decode_alloc(hex, &len);
-    sato_reader_t r;
-    int ok;
-    sato_tx_init(tx);
-    if (raw == NULL) return 0;
-    sato_reader_init(&r, raw, len);
-    ok = sato_tx_read(tx, &r, 1) && sato_reader_done(&r);
-    free(raw);
-    return ok;
-}
-
 static void test_vectors(void) {
     json_t *rows = test_load_json("bitcoin-core/sighash.json");
     size_t i, n = 0;
@@ -49,7 +36,7 @@ static void test_vectors(void) {
             test_case(0, "row %zu: malformed", i);
             continue;
         }
-        ok = parse_tx(&tx, txhex);
+        ok = test_tx_from_hex(&tx, txhex);
         script = sato_hex_decode_alloc(scripthex, &script_len);
         ok = ok && script != NULL && nin >= 0 && (size_t)nin < tx.vin_len;
         if (ok) {
@@ -76,7 +63,7 @@ static void test_single_quirk(void) {
     sato_tx_t tx;
     unsigned char h[32], one[32] = {1};
     static const unsigned char script[] = {0x51};
-    CHECK(parse_tx(&tx, hex));
+    CHECK(test_tx_from_hex(&tx, hex));
     sato_sighash_legacy(h, &tx, 1, script, 1, SATO_SIGHASH_SINGLE);
     CHECK(memcmp(h, one, 32) == 0);
     sato_sighash_legacy(h, &tx, 1, script, 1, SATO_SIGHASH_SINGLE | SATO_SIGHASH_ANYONECANPAY);
@@ -106,7 +93,7 @@ static void test_bip143(void) {
     sato_txdata_t txdata;
     int t;
 
-    CHECK(parse_tx(&tx, hex));
+    CHECK(test_tx_from_hex(&tx, hex));
     CHECK(sato_hex_decode(script, sizeof(script), &slen, script_hex));
     if (tx.vin_len != 2) {
         sato_tx_clear(&tx);
@@ -149,7 +136,7 @@ static void test_script_code(void) {
     unsigned char code[16], written[16], got[32], want[32];
     size_t clen, wlen, i;
     sato_tx_t tx;
-    CHECK(parse_tx(&tx, hex));
+    CHECK(test_tx_from_hex(&tx, hex));
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         sato_buf_t b;
         CHECK(sato_hex_decode(code, sizeof(code), &clen, cases[i].code));

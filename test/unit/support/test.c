@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sato/hex.h"
 #include "sato/mem.h"
 #include "test.h"
 
@@ -60,6 +61,17 @@ char *test_read_file(const char *path, size_t *len) {
     buf[n] = '\0';
     if (len) *len = n;
     return buf;
+}
+
+int test_tx_from_hex(sato_tx_t *tx, const char *hex) {
+    size_t len;
+    unsigned char *raw = sato_hex_decode_alloc(hex ? hex : "", &len);
+    int ok;
+    sato_tx_init(tx);
+    if (raw == NULL) return 0;
+    ok = sato_tx_parse(tx, raw, len, 1);
+    free(raw);
+    return ok;
 }
 
 json_t *test_load_json(const char *rel) {

@@ -9,6 +9,8 @@
 
 #include <jansson.h>
 
+#include "sato/tx.h"
+
 extern int test_passed;
 extern int test_failed;
 
@@ -38,6 +40,10 @@ const char *test_spec_path(const char *rel);
 /* Loads a JSON vector file; a missing or malformed file is a failed case
  * and returns NULL. */
 json_t *test_load_json(const char *rel);
+
+/* Parses a whole transaction from hex (witness form allowed); tx is left
+ * initialised either way. NULL hex is an empty string. */
+int test_tx_from_hex(sato_tx_t *tx, const char *hex);
 
 /* Reads a whole file (NUL-terminated); NULL if it cannot be read. */
 char *test_read_file(const char *path, size_t *len);
