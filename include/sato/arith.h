@@ -21,6 +21,8 @@ void sato_u256_to_le(unsigned char out32[32], const sato_u256_t *a);
 int sato_u256_from_hex(sato_u256_t *r, const char *hex);
 
 int sato_u256_cmp(const sato_u256_t *a, const sato_u256_t *b);
+/* The nearest double (Core's arith_uint256::getdouble), for logs and RPC. */
+double sato_u256_to_double(const sato_u256_t *a);
 int sato_u256_is_zero(const sato_u256_t *a);
 /* Position of the highest set bit plus one; 0 for zero. */
 unsigned sato_u256_bits(const sato_u256_t *a);

@@ -122,12 +122,20 @@ sato_err_t sato_blockstore_read_undo(const sato_blockstore_t *bs, sato_buf_t *ou
  * calling cb with its position and payload (valid only during the call).
  * Bytes that do not form a record (preallocated zeros, a torn record,
  * garbage) are skipped by searching for the next magic, as Core's
- * LoadExternalBlockFile does. cb returns 0 to go on, nonzero to stop.
- * *end receives the end of the last record seen, a valid argument (as
- * ends->blk) for sato_blockstore_truncate. */
+ * LoadExternalBlockFile does. cb returns 0 to go on, a positive value
+ * to stop, or a negative one to say the payload is not a block (it is then
+ * skipped like garbage). *end receives the end of the last record cb
+ * took, a valid argument (as ends->blk) for sato_blockstore_truncate. */
 typedef int (*sato_blockstore_scan_cb)(void *arg, sato_filepos_t pos,
                                        const unsigned char *data, size_t len);
 sato_err_t sato_blockstore_scan(const sato_blockstore_t *bs, sato_blockstore_scan_cb cb,
                                 void *arg, sato_filepos_t *end);
+/* The same walk starting at start (an end position as recorded by the
+ * database: the first record after it, then every later file), which is
+ * how start-up finds the blocks appended after the last flush. *end is
+ * start if no record follows it. SATO_ECORRUPT if start's file is shorter
+ * than start. */
+sato_err_t sato_blockstore_scan_from(const sato_blockstore_t *bs, sato_filepos_t start,
+                                     sato_blockstore_scan_cb cb, void *arg, sato_filepos_t *end);
 
 #endif

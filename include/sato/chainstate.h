@@ -19,8 +19,11 @@
  * tables "coins", "index", "meta"). A flush makes blk/rev durable first,
  * then commits one LMDB transaction holding the changed index entries,
  * the changed coins, the best block and the blk/rev end positions; so a
- * restart finds the state of the last flush exactly, cuts off blk/rev
- * data appended after it, and reconnects from stored blocks as needed.
+ * restart finds the state of the last flush exactly. Blocks appended to
+ * the blk files after it are read back and accepted again (a crash loses
+ * no stored block), undo data after it is cut off and rebuilt, and the
+ * chain is reconnected to the most-work stored block. -reindex is the
+ * same recovery from an empty database; an interrupted one resumes.
  *
  * Not thread-safe: one thread drives a chainstate (script checks run on
  * the chainstate's own worker pool). */
@@ -56,14 +59,25 @@ typedef struct {
     void *now_ctx;
     char *error;             /* if set, receives why open failed (chainstate is gone then) */
     size_t error_len;
+    /* Set (atomically, from any thread) to stop a long start-up or
+     * activation between blocks: open then fails with SATO_EINTR while it
+     * is still reading the block files (nothing is recorded; the next start
+     * reads them again), and otherwise returns what it connected so far,
+     * flushed. NULL: never. */
+    const int *interrupt;
+    /* Called with Core's init messages ("Loading block index…",
+     * "Verifying blocks…") as open moves on, e.g. for RPC's warm-up
+     * answer. May be NULL. */
+    void (*on_status)(void *ctx, const char *status);
+    void *status_ctx;
 } sato_chainstate_opts_t;
 
 void sato_chainstate_opts_init(sato_chainstate_opts_t *o, const sato_chainparams_t *params,
                                const char *datadir);
 
 /* Opens (creating on first use, with the genesis block) the chain state,
- * checks the last blocks, and reconnects stored blocks that have more
- * work than the flushed tip. */
+ * accepts blocks stored after the last flush, checks the last blocks, and
+ * reconnects stored blocks that have more work than the flushed tip. */
 sato_err_t sato_chainstate_open(sato_chainstate_t **out, const sato_chainstate_opts_t *opts);
 /* Flushes, then closes. Returns the flush's result. */
 sato_err_t sato_chainstate_close(sato_chainstate_t *cs);

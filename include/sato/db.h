@@ -53,6 +53,9 @@ sato_err_t sato_db_open(sato_db_t **out, const char *dir, const char *const *tab
                         size_t n_tables, const sato_db_opts_t *opts, int *stale_readers);
 /* Closes the environment; every transaction must have ended. NULL: no-op. */
 void sato_db_destroy(sato_db_t *db);
+/* Deletes the environment's files in dir (it must not be open), durably,
+ * so that the next sato_db_open starts empty. A missing file is fine. */
+sato_err_t sato_db_wipe(const char *dir);
 
 /* Current map size in bytes (grows as data is written). */
 size_t sato_db_mapsize(sato_db_t *db);

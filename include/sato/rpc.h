@@ -31,6 +31,20 @@ enum {
 
 struct sato_chainctl;
 
+/* Bitcoin Core's warm-up state: from the moment the server listens until
+ * the node has loaded, every call (known method or not) is answered
+ * RPC_IN_WARMUP with the current status ("RPC server started", then
+ * "Loading block index…", "Verifying blocks…"). Thread-safe. */
+typedef struct sato_rpc_warmup sato_rpc_warmup_t;
+sato_rpc_warmup_t *sato_rpc_warmup_create(void);
+void sato_rpc_warmup_destroy(sato_rpc_warmup_t *w);
+void sato_rpc_warmup_set_status(sato_rpc_warmup_t *w, const char *status);
+/* Ends the warm-up; what was published before it is visible to every
+ * call after it. */
+void sato_rpc_warmup_finish(sato_rpc_warmup_t *w);
+/* 1 (status copied out) while warming up, 0 after. */
+int sato_rpc_warmup_status(sato_rpc_warmup_t *w, char *status, size_t len);
+
 /* What every method may use besides its parameters. */
 typedef struct {
     const sato_chainparams_t *chain;
@@ -38,6 +52,8 @@ typedef struct {
     /* The shared chain state (chainctl.h); NULL where there is none, and
      * then the chain methods answer RPC_IN_WARMUP. */
     struct sato_chainctl *chainctl;
+    /* NULL: no warm-up (tests, tools). */
+    sato_rpc_warmup_t *warmup;
 } sato_rpc_context_t;
 
 /* What a method handler gets: its parameters, already converted from

@@ -18,8 +18,10 @@ typedef enum {
     SATO_ENOSPC,    /* the disk is full */
     SATO_EFULL,     /* a resource limit: LMDB map or transaction too big,
                        reader table full */
-    SATO_EINVAL     /* the caller broke the API contract (bad key size,
+    SATO_EINVAL,    /* the caller broke the API contract (bad key size,
                        append before truncate, ...) */
+    SATO_EINTR      /* stopped by a shutdown request before it was done;
+                       nothing half-done was recorded */
 } sato_err_t;
 
 /* A short constant description of err ("I/O error", ...). */

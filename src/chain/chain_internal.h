@@ -12,6 +12,11 @@
 
 enum { T_COINS = 0, T_INDEX = 1, T_META = 2 };
 
+/* Keys of the meta table (4 bytes each). */
+#define CHAIN_KEY_BEST ((const unsigned char *)"best")
+#define CHAIN_KEY_ENDS ((const unsigned char *)"ends")
+#define CHAIN_KEY_REINDEX ((const unsigned char *)"rind")
+
 struct sato_chainstate {
     sato_chainstate_opts_t opts;
     const sato_chainparams_t *params;
@@ -35,6 +40,8 @@ struct sato_chainstate {
     /* The block being processed, so that connecting it needs no read. */
     const sato_block_t *mem_block;
     sato_blockidx_t *mem_idx;
+    int reindexing;         /* the start-up is rebuilding from the blk files */
+    int clear_reindex_flag; /* the next flush removes CHAIN_KEY_REINDEX */
     char errmsg[320];
 };
 
@@ -43,6 +50,8 @@ sato_err_t chain_fail(sato_chainstate_t *cs, sato_err_t err, const char *fmt, ..
 /* SATO_ENOSPC (with the message set) if the disk has less free space than
  * opts.min_free_bytes. */
 sato_err_t chain_check_disk_space(sato_chainstate_t *cs);
+/* 1 once opts.interrupt is set. */
+int chain_interrupted(const sato_chainstate_t *cs);
 void chain_mark_dirty(sato_chainstate_t *cs, sato_blockidx_t *e);
 void chain_mark_invalid(sato_chainstate_t *cs, sato_blockidx_t *e);
 sato_blockidx_t *chain_tip(const sato_chainstate_t *cs);

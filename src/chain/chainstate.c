@@ -2,6 +2,7 @@
  * and disconnect with undo data, flushes, start-up and reindex. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,13 +15,13 @@
 #include "chain_internal.h"
 #include "sato/block_check.h"
 #include "sato/fault.h"
+#include "sato/hex.h"
+#include "sato/log.h"
 #include "sato/mem.h"
 #include "sato/merkle.h"
 #include "sato/pow.h"
 #include "sato/sha256.h"
 
-static const unsigned char KEY_BEST[] = "best";
-static const unsigned char KEY_ENDS[] = "ends";
 
 /* ---- errors ---- */
 
@@ -41,6 +42,33 @@ const char *sato_chainstate_error(const sato_chainstate_t *cs) {
 }
 
 /* ---- small helpers ---- */
+
+int chain_interrupted(const sato_chainstate_t *cs) {
+    return cs->opts.interrupt != NULL && __atomic_load_n(cs->opts.interrupt, __ATOMIC_RELAXED);
+}
+
+/* Core's BlockValidationState::ToString: the reason, then the details. */
+static void state_text(char *out, size_t n, const sato_block_state_t *st) {
+    snprintf(out, n, "%s%s%s", st->reason, st->debug[0] ? ", " : "", st->debug);
+}
+
+static void log_block(const char *what, const sato_blockidx_t *e) {
+    char hex[65], date[32];
+    time_t t = (time_t)e->header.time;
+    struct tm tm;
+    double work = sato_u256_to_double(&e->chain_work);
+    sato_hex_encode_rev(hex, e->hash, 32);
+    gmtime_r(&t, &tm);
+    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    sato_log_printf("InvalidChainFound: %s=%s height=%d log2_work=%f date=%s", what, hex,
+                    (int)e->height, work > 0 ? log2(work) : 0.0, date);
+}
+
+/* Core's InvalidChainFound lines: the failed block and the tip we keep. */
+static void log_invalid_chain(const sato_chainstate_t *cs, const sato_blockidx_t *e) {
+    log_block("invalid block", e);
+    log_block("current best", chain_tip(cs));
+}
 
 sato_err_t chain_check_disk_space(sato_chainstate_t *cs) {
     struct statvfs sv;
@@ -367,10 +395,14 @@ sato_err_t chain_accept_block(sato_chainstate_t *cs, sato_block_state_t *st,
         if (e->height > tip->height + 288) return SATO_OK;
     }
     if (!chain_check_block(cs, st, b, e)) {
+        char why[400];
         if (sato_block_state_cacheable(st)) {
             chain_mark_invalid(cs, e);
+            log_invalid_chain(cs, e);
             if (cs->best_header == e) chain_rebuild_candidates(cs);
         }
+        state_text(why, sizeof(why), st);
+        sato_log_printf("[error] AcceptBlock: %s", why);
         return SATO_OK;
     }
     *out = e;
@@ -384,6 +416,11 @@ sato_err_t sato_chainstate_process_block(sato_chainstate_t *cs, sato_block_state
     sato_validation_state_init(st);
     if (is_new != NULL) *is_new = 0;
     err = chain_accept_block(cs, st, block, force, NULL, &e);
+    if (err == SATO_OK && !sato_validation_is_valid(st)) {
+        char why[400];
+        state_text(why, sizeof(why), st);
+        sato_log_printf("[error] ProcessNewBlock: AcceptBlock FAILED (%s)", why);
+    }
     if (err != SATO_OK || e == NULL) return err;
     if (is_new != NULL) *is_new = 1;
     cs->mem_block = block;
@@ -524,7 +561,7 @@ static sato_err_t maybe_flush(sato_chainstate_t *cs) {
 }
 
 sato_err_t sato_chainstate_activate(sato_chainstate_t *cs, sato_block_state_t *st) {
-    for (;;) {
+    while (!chain_interrupted(cs)) {
         sato_blockidx_t *best = pick_best(cs), *tip = chain_tip(cs), *fork, **path;
         sato_err_t err = SATO_OK;
         int32_t n, i;
@@ -537,16 +574,22 @@ sato_err_t sato_chainstate_activate(sato_chainstate_t *cs, sato_block_state_t *s
         n = best->height - fork->height;
         path = sato_malloc((size_t)n * sizeof(*path));
         for (i = n - 1, tip = best; i >= 0; i--, tip = tip->prev) path[i] = tip;
-        for (i = 0; i < n; i++) {
+        for (i = 0; i < n && !chain_interrupted(cs); i++) {
             sato_block_state_t cst;
             sato_validation_state_init(&cst);
             err = connect_tip(cs, &cst, path[i]);
             if (err != SATO_OK) break;
             if (!sato_validation_is_valid(&cst)) {
+                char why[400], hex[65];
                 if (sato_validation_is_valid(st)) *st = cst;
                 if (sato_block_state_cacheable(&cst)) {
                     chain_mark_invalid(cs, path[i]);
-                } else {
+                    log_invalid_chain(cs, path[i]);
+                }
+                state_text(why, sizeof(why), &cst);
+                sato_hex_encode_rev(hex, path[i]->hash, 32);
+                sato_log_printf("[error] ConnectTip: ConnectBlock %s failed, %s", hex, why);
+                if (!sato_block_state_cacheable(&cst)) {
                     /* A block that cannot be connected and yet is not
                      * invalid (an error state): stop here. */
                     free(path);
@@ -584,8 +627,12 @@ sato_err_t sato_chainstate_flush(sato_chainstate_t *cs) {
         err = sato_db_put(txn, T_INDEX, cs->dirty[i]->hash, 32, rec, sizeof(rec));
     }
     if (err == SATO_OK) err = sato_coins_write(cs->coins, txn);
-    if (err == SATO_OK) err = sato_db_put(txn, T_META, KEY_BEST, 4, chain_tip(cs)->hash, 32);
-    if (err == SATO_OK) err = sato_db_put(txn, T_META, KEY_ENDS, 4, ends_raw, sizeof(ends_raw));
+    if (err == SATO_OK) err = sato_db_put(txn, T_META, CHAIN_KEY_BEST, 4, chain_tip(cs)->hash, 32);
+    if (err == SATO_OK) err = sato_db_put(txn, T_META, CHAIN_KEY_ENDS, 4, ends_raw, sizeof(ends_raw));
+    if (err == SATO_OK && cs->clear_reindex_flag) {
+        err = sato_db_del(txn, T_META, CHAIN_KEY_REINDEX, 4);
+        if (err == SATO_ENOTFOUND) err = SATO_OK;
+    }
     if (err != SATO_OK) {
         sato_db_abort(txn);
         goto fail;
@@ -594,6 +641,7 @@ sato_err_t sato_chainstate_flush(sato_chainstate_t *cs) {
     sato_coins_written(cs->coins, sato_coins_memory(cs->coins) > cs->opts.dbcache_bytes);
     for (i = 0; i < cs->n_dirty; i++) cs->dirty[i]->dirty = 0;
     cs->n_dirty = 0;
+    cs->clear_reindex_flag = 0;
     cs->since_flush = 0;
     cs->last_flush = (int64_t)time(NULL);
     return SATO_OK;

@@ -7,10 +7,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "chain_internal.h"
 #include "sato/block_check.h"
+#include "sato/fault.h"
+#include "sato/log.h"
 #include "sato/mem.h"
 
 static const char *const TABLES[] = {"coins", "index", "meta"};
@@ -125,8 +126,13 @@ static sato_err_t init_genesis(sato_chainstate_t *cs, const sato_filepos_t *know
     return SATO_OK;
 }
 
-/* ---- reindex ---- */
+/* ---- recovery: blocks on disk that the database does not know ---- */
 
+/* Blocks are appended to the blk files as they arrive and recorded in the
+ * database only at the next flush, so after a crash (or with a wiped
+ * database: -reindex) the files hold blocks past the recorded end. They
+ * are the user's data: start-up reads them back and accepts them again,
+ * instead of cutting them off. */
 typedef struct {
     sato_chainstate_t *cs;
     sato_err_t err;
@@ -138,22 +144,27 @@ typedef struct {
     } *pend;
     size_t n_pend, cap_pend;
     size_t accepted;
-} reindex_t;
+    uint32_t file; /* the file being read, for the progress line */
+    int logged_file;
+} recover_t;
 
-/* 1 if accepted or rejected for good, 0 if its parent is unknown. */
-static int reindex_one(reindex_t *rx, sato_filepos_t pos, const unsigned char *data, size_t len) {
+/* 1 if accepted, known or rejected for good; 0 if its parent is unknown;
+ * -1 if the bytes are not a block. */
+static int recover_one(recover_t *rx, sato_filepos_t pos, const unsigned char *data, size_t len) {
     sato_chainstate_t *cs = rx->cs;
     sato_block_t b;
     sato_block_state_t st;
     sato_blockidx_t *e;
     unsigned char hash[32], genesis[32];
-    if (!sato_block_parse(&b, data, len)) return 1; /* not a block: skip */
+    if (!sato_block_parse(&b, data, len)) return -1;
     sato_block_header_hash(hash, &b.header);
     sato_chainparams_genesis_hash(genesis, cs->params);
     if (memcmp(hash, genesis, 32) == 0) {
-        if (cs->height < 0) rx->err = init_genesis(cs, &pos);
+        if (cs->height < 0) {
+            rx->err = init_genesis(cs, &pos);
+            rx->accepted++;
+        }
         sato_block_clear(&b);
-        rx->accepted++;
         return 1;
     }
     if (cs->height < 0 || sato_blockindex_find(cs->index, b.header.prev_hash) == NULL) {
@@ -167,27 +178,46 @@ static int reindex_one(reindex_t *rx, sato_filepos_t pos, const unsigned char *d
     return 1;
 }
 
-static int reindex_cb(void *arg, sato_filepos_t pos, const unsigned char *data, size_t len) {
-    reindex_t *rx = arg;
-    int progress;
-    if (!reindex_one(rx, pos, data, len)) {
-        struct pending *p;
-        if (rx->n_pend == rx->cap_pend)
-            rx->pend = sato_realloc(rx->pend, (rx->cap_pend = rx->cap_pend ? rx->cap_pend * 2 : 16) *
-                                                  sizeof(*rx->pend));
-        p = &rx->pend[rx->n_pend++];
-        p->pos = pos;
-        p->data = sato_malloc(len);
-        memcpy(p->data, data, len);
-        p->len = len;
+static void hold_back(recover_t *rx, sato_filepos_t pos, const unsigned char *data, size_t len) {
+    struct pending *p;
+    if (rx->n_pend == rx->cap_pend)
+        rx->pend = sato_realloc(rx->pend, (rx->cap_pend = rx->cap_pend ? rx->cap_pend * 2 : 16) *
+                                              sizeof(*rx->pend));
+    p = &rx->pend[rx->n_pend++];
+    p->pos = pos;
+    p->data = sato_malloc(len);
+    memcpy(p->data, data, len);
+    p->len = len;
+}
+
+static int recover_cb(void *arg, sato_filepos_t pos, const unsigned char *data, size_t len) {
+    recover_t *rx = arg;
+    int progress, rc;
+    if (chain_interrupted(rx->cs)) {
+        rx->err = SATO_EINTR;
+        return 1;
+    }
+    if (sato_fault_point("chain.recover.block") != 0) {
+        rx->err = chain_fail(rx->cs, SATO_EIO, "reading blk%05u.dat", pos.file);
+        return 1;
+    }
+    if (rx->cs->reindexing && (!rx->logged_file || pos.file != rx->file)) {
+        sato_log_printf("Reindexing block file blk%05u.dat...", pos.file);
+        rx->file = pos.file;
+        rx->logged_file = 1;
+    }
+    rc = recover_one(rx, pos, data, len);
+    if (rc < 0) return -1;
+    if (rc == 0) {
+        hold_back(rx, pos, data, len);
         return rx->err != SATO_OK;
     }
-    /* A new block may be the missing parent of pending ones. */
+    /* A new block may be the missing parent of held-back ones. */
     do {
         size_t i;
         progress = 0;
         for (i = 0; i < rx->n_pend && rx->err == SATO_OK; i++) {
-            if (reindex_one(rx, rx->pend[i].pos, rx->pend[i].data, rx->pend[i].len)) {
+            if (recover_one(rx, rx->pend[i].pos, rx->pend[i].data, rx->pend[i].len) != 0) {
                 free(rx->pend[i].data);
                 rx->pend[i] = rx->pend[--rx->n_pend];
                 progress = 1;
@@ -198,44 +228,111 @@ static int reindex_cb(void *arg, sato_filepos_t pos, const unsigned char *data, 
     return rx->err != SATO_OK;
 }
 
-static sato_err_t reindex(sato_chainstate_t *cs) {
-    reindex_t rx;
-    sato_blockstore_ends_t ends;
+/* Accepts every block stored after the recorded end of the blk files,
+ * then makes the end of the last one (and the recorded rev end: undo data
+ * is rebuilt by connecting again) the append positions. */
+static sato_err_t recover_blocks(sato_chainstate_t *cs, const sato_blockstore_ends_t *recorded) {
+    recover_t rx;
+    sato_blockstore_ends_t ends = *recorded;
     sato_err_t err;
     size_t i;
     memset(&rx, 0, sizeof(rx));
     rx.cs = cs;
-    memset(&ends, 0, sizeof(ends));
-    err = sato_blockstore_scan(cs->bs, reindex_cb, &rx, &ends.blk);
+    err = sato_blockstore_scan_from(cs->bs, recorded->blk, recover_cb, &rx, &ends.blk);
     for (i = 0; i < rx.n_pend; i++) free(rx.pend[i].data);
     free(rx.pend);
-    if (err != SATO_OK) return chain_fail(cs, err, "scanning block files");
+    if (err != SATO_OK) return chain_fail(cs, err, "reading the block files");
     if (rx.err != SATO_OK) return rx.err;
-    /* Keep every block; the undo data is rebuilt by connecting again. */
+    if (rx.n_pend > 0)
+        sato_log_printf("%zu stored blocks have no known parent; they are ignored", rx.n_pend);
+    if (cs->reindexing) {
+        sato_log_printf("Reindexing finished: %zu blocks read from the block files", rx.accepted);
+    } else if (rx.accepted > 0) {
+        sato_log_printf("Recovered %zu blocks written after the last flush", rx.accepted);
+    }
     if ((err = sato_blockstore_truncate(cs->bs, &ends)) != SATO_OK)
-        return chain_fail(cs, err, "truncating block files");
+        return chain_fail(cs, err, "recovering block files");
     if (cs->height < 0) return init_genesis(cs, NULL);
     return SATO_OK;
 }
 
-static sato_err_t remove_file(sato_chainstate_t *cs, const char *path) {
-    if (unlink(path) != 0 && errno != ENOENT) return chain_fail(cs, SATO_EIO, "unlink %s", path);
+/* Records that a reindex is under way before anything is rebuilt, so the
+ * next start knows (Core's DB_REINDEX_FLAG); the flush that ends the
+ * start-up removes it. */
+static sato_err_t mark_reindexing(sato_chainstate_t *cs) {
+    sato_db_txn_t *txn = NULL;
+    sato_err_t err = sato_db_begin_write(cs->db, &txn);
+    if (err == SATO_OK) err = sato_db_put(txn, T_META, CHAIN_KEY_REINDEX, 4, (const unsigned char *)"1", 1);
+    if (err == SATO_OK) {
+        err = sato_db_commit(txn);
+    } else {
+        sato_db_abort(txn);
+    }
+    if (err != SATO_OK) return chain_fail(cs, err, "writing the chainstate database");
+    cs->reindexing = 1;
     return SATO_OK;
 }
 
 /* ---- open / close ---- */
 
+static void set_status(const sato_chainstate_t *cs, const char *status) {
+    if (cs->opts.on_status != NULL) cs->opts.on_status(cs->opts.status_ctx, status);
+}
+
+/* What the last flush recorded: the blk/rev ends, the best block and
+ * whether a reindex was under way. A fresh database has none of them. */
+static sato_err_t read_meta(sato_chainstate_t *cs, sato_blockstore_ends_t *ends,
+                            unsigned char best[32], int *have_best, int *reindexing) {
+    sato_db_txn_t *txn = NULL;
+    sato_buf_t val;
+    sato_err_t err;
+    memset(ends, 0, sizeof(*ends));
+    *have_best = *reindexing = 0;
+    sato_buf_init(&val);
+    err = sato_db_begin_read(cs->db, &txn);
+    if (err == SATO_OK) err = sato_db_get(txn, &val, T_META, CHAIN_KEY_ENDS, 4);
+    if (err == SATO_OK && val.len == SATO_BLOCKSTORE_ENDS_SIZE)
+        sato_blockstore_ends_read(ends, val.data);
+    else if (err == SATO_OK) err = SATO_ECORRUPT;
+    if (err == SATO_OK || err == SATO_ENOTFOUND)
+        err = sato_db_get(txn, &val, T_META, CHAIN_KEY_BEST, 4);
+    if (err == SATO_OK && val.len == 32) {
+        memcpy(best, val.data, 32);
+        *have_best = 1;
+    } else if (err == SATO_OK) {
+        err = SATO_ECORRUPT;
+    }
+    if (err == SATO_OK || err == SATO_ENOTFOUND) {
+        err = sato_db_get(txn, &val, T_META, CHAIN_KEY_REINDEX, 4);
+        *reindexing = err == SATO_OK;
+        if (err == SATO_ENOTFOUND) err = SATO_OK;
+    }
+    sato_db_abort(txn);
+    sato_buf_clear(&val);
+    if (err != SATO_OK) return chain_fail(cs, err, "reading the chainstate database");
+    return SATO_OK;
+}
+
+/* The active chain as the last flush left it. */
+static sato_err_t load_chain(sato_chainstate_t *cs, const unsigned char best[32]) {
+    sato_blockidx_t *tip = sato_blockindex_find(cs->index, best), *e;
+    if (tip == NULL) return chain_fail(cs, SATO_ECORRUPT, "best block not in the block index");
+    cs->chain_cap = (size_t)tip->height + 16;
+    cs->chain = sato_calloc(cs->chain_cap, sizeof(*cs->chain));
+    for (e = tip; e != NULL; e = e->prev) cs->chain[e->height] = e;
+    cs->height = tip->height;
+    return SATO_OK;
+}
+
 sato_err_t sato_chainstate_open(sato_chainstate_t **out, const sato_chainstate_opts_t *opts) {
     sato_chainstate_t *cs = sato_calloc(1, sizeof(*cs));
     sato_blockstore_opts_t bopts;
     sato_blockstore_ends_t ends;
-    sato_buf_t val;
     char path[4096];
     unsigned char best[32];
-    int have_best = 0;
+    int have_best = 0, was_reindexing = 0;
     sato_err_t err;
     *out = NULL;
-    sato_buf_init(&val);
     cs->opts = *opts;
     if (cs->opts.dbcache_bytes == 0) cs->opts.dbcache_bytes = DEFAULT_DBCACHE;
     if (cs->opts.check_blocks == 0) cs->opts.check_blocks = 6;
@@ -247,15 +344,13 @@ sato_err_t sato_chainstate_open(sato_chainstate_t **out, const sato_chainstate_o
     cs->height = -1;
     cs->index = sato_blockindex_create();
     cs->pool = sato_scriptpool_create(opts->script_threads);
+    set_status(cs, "Loading block index\u2026");
     if ((err = make_dir(cs, opts->datadir)) != SATO_OK) goto fail;
     snprintf(path, sizeof(path), "%s/chainstate", opts->datadir);
     if ((err = make_dir(cs, path)) != SATO_OK) goto fail;
-    if (opts->reindex) {
-        snprintf(path, sizeof(path), "%s/chainstate/data.mdb", opts->datadir);
-        if ((err = remove_file(cs, path)) != SATO_OK) goto fail;
-        snprintf(path, sizeof(path), "%s/chainstate/lock.mdb", opts->datadir);
-        if ((err = remove_file(cs, path)) != SATO_OK) goto fail;
-        snprintf(path, sizeof(path), "%s/chainstate", opts->datadir);
+    if (opts->reindex && (err = sato_db_wipe(path)) != SATO_OK) {
+        err = chain_fail(cs, err, "wiping %s", path);
+        goto fail;
     }
     err = sato_db_open(&cs->db, path, TABLES, 3, NULL, NULL);
     if (err != SATO_OK) {
@@ -263,6 +358,7 @@ sato_err_t sato_chainstate_open(sato_chainstate_t **out, const sato_chainstate_o
         goto fail;
     }
     cs->coins = sato_coins_create(cs->db, T_COINS, NULL);
+    if (opts->reindex && (err = mark_reindexing(cs)) != SATO_OK) goto fail;
     memset(&bopts, 0, sizeof(bopts));
     memcpy(bopts.magic, cs->params->magic, 4);
     bopts.max_file_size = opts->max_file_size;
@@ -271,56 +367,22 @@ sato_err_t sato_chainstate_open(sato_chainstate_t **out, const sato_chainstate_o
         err = chain_fail(cs, err, "opening %s", path);
         goto fail;
     }
-    if (opts->reindex) {
-        if ((err = reindex(cs)) != SATO_OK) goto fail;
-    } else {
-        sato_db_txn_t *txn = NULL;
-        memset(&ends, 0, sizeof(ends));
-        err = sato_db_begin_read(cs->db, &txn);
-        if (err == SATO_OK) err = sato_db_get(txn, &val, T_META, (const unsigned char *)"ends", 4);
-        if (err == SATO_OK && val.len == SATO_BLOCKSTORE_ENDS_SIZE)
-            sato_blockstore_ends_read(&ends, val.data);
-        else if (err == SATO_OK) err = SATO_ECORRUPT;
-        if (err == SATO_OK || err == SATO_ENOTFOUND)
-            err = sato_db_get(txn, &val, T_META, (const unsigned char *)"best", 4);
-        if (err == SATO_OK && val.len == 32) {
-            memcpy(best, val.data, 32);
-            have_best = 1;
-        } else if (err == SATO_OK) {
-            err = SATO_ECORRUPT;
-        }
-        sato_db_abort(txn);
-        if (err != SATO_OK && err != SATO_ENOTFOUND) {
-            err = chain_fail(cs, err, "reading the chainstate database");
-            goto fail;
-        }
-        /* Cut off whatever was appended after the last flush. */
-        if ((err = sato_blockstore_truncate(cs->bs, &ends)) != SATO_OK) {
-            err = chain_fail(cs, err, "recovering block files");
-            goto fail;
-        }
-        if ((err = load_index(cs)) != SATO_OK) goto fail;
-        if (!have_best) {
-            if (sato_blockindex_size(cs->index) != 0) {
-                err = chain_fail(cs, SATO_ECORRUPT, "block index without a best block");
-                goto fail;
-            }
-            if ((err = init_genesis(cs, NULL)) != SATO_OK) goto fail;
-        } else {
-            sato_blockidx_t *tip = sato_blockindex_find(cs->index, best);
-            sato_blockidx_t *e;
-            if (tip == NULL) {
-                err = chain_fail(cs, SATO_ECORRUPT, "best block not in the block index");
-                goto fail;
-            }
-            cs->chain_cap = (size_t)tip->height + 16;
-            cs->chain = sato_calloc(cs->chain_cap, sizeof(*cs->chain));
-            for (e = tip; e != NULL; e = e->prev) cs->chain[e->height] = e;
-            cs->height = tip->height;
-        }
+    if ((err = read_meta(cs, &ends, best, &have_best, &was_reindexing)) != SATO_OK) goto fail;
+    if (was_reindexing && !opts->reindex) {
+        sato_log_printf("A reindex was interrupted; resuming it");
+        cs->reindexing = 1;
     }
+    if ((err = load_index(cs)) != SATO_OK) goto fail;
+    if (have_best) {
+        if ((err = load_chain(cs, best)) != SATO_OK) goto fail;
+    } else if (sato_blockindex_size(cs->index) != 0) {
+        err = chain_fail(cs, SATO_ECORRUPT, "block index without a best block");
+        goto fail;
+    }
+    if ((err = recover_blocks(cs, &ends)) != SATO_OK) goto fail;
     chain_rebuild_candidates(cs);
-    if (!opts->reindex && !opts->no_check_blocks && have_best) {
+    if (!cs->reindexing && !opts->no_check_blocks && have_best) {
+        set_status(cs, "Verifying blocks\u2026");
         if ((err = sato_chainstate_verify(cs, cs->opts.check_blocks)) != SATO_OK) goto fail;
     }
     {
@@ -328,13 +390,18 @@ sato_err_t sato_chainstate_open(sato_chainstate_t **out, const sato_chainstate_o
         sato_validation_state_init(&st);
         if ((err = sato_chainstate_activate(cs, &st)) != SATO_OK) goto fail;
     }
+    /* Every stored block is in the index now, so the reindex is over (as
+     * Core clears its flag once the files are imported); an interrupted
+     * activation still flushes what it connected, and the next start goes
+     * on from there. */
+    cs->clear_reindex_flag = cs->reindexing;
     if ((err = sato_chainstate_flush(cs)) != SATO_OK) goto fail;
-    sato_buf_clear(&val);
+    cs->reindexing = 0;
     *out = cs;
     return SATO_OK;
 fail:
-    sato_buf_clear(&val);
     /* The message outlives the chainstate only in the caller's buffer. */
+    if (err == SATO_EINTR && cs->errmsg[0] == '\0') chain_fail(cs, err, "start-up");
     if (opts->error && opts->error_len) snprintf(opts->error, opts->error_len, "%s", cs->errmsg);
     sato_chainstate_destroy(cs);
     return err;

@@ -209,3 +209,10 @@ uint32_t sato_u256_get_compact(const sato_u256_t *a, int negative) {
     if (negative && (compact & 0x007fffff)) compact |= 0x00800000;
     return compact;
 }
+
+double sato_u256_to_double(const sato_u256_t *a) {
+    double d = 0;
+    int i;
+    for (i = 7; i >= 0; i--) d = d * 4294967296.0 + (double)a->w[i];
+    return d;
+}

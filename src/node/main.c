@@ -53,10 +53,18 @@ static void print_help(void) {
     printf("\nDebug categories: %s\n", sato_log_category_list());
 }
 
+/* Stops whatever long work is under way: the start-up (the loader
+ * thread) or a chain operation such as a long generatetoaddress. */
+static void interrupt_work(sato_node_t *node) {
+    __atomic_store_n(&node->interrupt, 1, __ATOMIC_SEQ_CST);
+    node->shutdown_requested = 1;
+    /* The loader owns chainctl until it is done. */
+    if (!node->loader_running && node->chainctl != NULL) sato_chainctl_interrupt(node->chainctl);
+}
+
 void sato_node_request_shutdown(sato_node_t *node) {
     struct timeval delay = {0, 200 * 1000}; /* lets the stop reply leave first */
-    node->shutdown_requested = 1;
-    if (node->chainctl != NULL) sato_chainctl_interrupt(node->chainctl);
+    interrupt_work(node);
     event_base_loopexit(node->base, &delay);
 }
 
@@ -64,8 +72,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg) {
     sato_node_t *node = arg;
     (void)what;
     sato_log_printf("Received signal %d, shutting down", (int)sig);
-    node->shutdown_requested = 1;
-    if (node->chainctl != NULL) sato_chainctl_interrupt(node->chainctl);
+    interrupt_work(node);
     event_base_loopexit(node->base, NULL);
 }
 
@@ -179,8 +186,7 @@ static int start_rpc(sato_node_t *node, char *err, size_t errlen) {
     cfg.table = node->rpc;
     node->rpc_ctx.chain = node->chain;
     node->rpc_ctx.node = node;
-    node->rpc_ctx.chainctl = node->chainctl;
-    cfg.ctx = &node->rpc_ctx;
+    cfg.ctx = &node->rpc_ctx; /* chainctl is set once the chain state is loaded */
     cfg.auth = node->auth;
     cfg.bind = bind;
     cfg.nbind = nbind;
@@ -217,8 +223,15 @@ static unsigned script_threads(int64_t par) {
     return (unsigned)par;
 }
 
+static void on_chain_status(void *arg, const char *status) {
+    sato_node_t *node = arg;
+    sato_log_printf("init message: %s", status);
+    if (node->warmup != NULL) sato_rpc_warmup_set_status(node->warmup, status);
+}
+
 /* Opens the chain state (and -txindex) under the chain's directory. A
- * storage error is logged and stops the start. */
+ * storage error is logged and stops the start; so does a shutdown
+ * request, which is not a failure (returns 1 with no chain state). */
 static int open_chain(sato_node_t *node) {
     sato_chainstate_opts_t opts;
     char why[512] = "";
@@ -245,10 +258,20 @@ static int open_chain(sato_node_t *node) {
     if (reindex) sato_log_printf("Reindexing the chain state from the blk files");
     opts.error = why;
     opts.error_len = sizeof(why);
+    opts.interrupt = &node->interrupt;
+    opts.on_status = on_chain_status;
+    opts.status_ctx = node;
     err = sato_chainstate_open(&node->chainstate, &opts);
+    if (err == SATO_EINTR) {
+        sato_log_printf("Shutdown requested while loading the chain state; the next start goes on");
+        return 1;
+    }
     if (err != SATO_OK) {
-        sato_log_printf("Error: Error opening block database (%s%s%s)", sato_err_str(err),
-                        why[0] ? ": " : "", why[0] ? why : sato_err_detail());
+        /* Damaged data is what a reindex rebuilds; a full or failing disk
+         * is not, so only the first gets Core's advice. */
+        sato_log_printf("Error: Error opening block database (%s%s%s)%s", sato_err_str(err),
+                        why[0] ? ": " : "", why[0] ? why : sato_err_detail(),
+                        err == SATO_ECORRUPT ? ".\nPlease restart with -reindex to recover." : "");
         return 0;
     }
     tip = sato_chainstate_tip(node->chainstate);
@@ -309,6 +332,35 @@ static int close_chain(sato_node_t *node) {
  * idle after its last blocks, so that a crash loses little work. */
 #define FLUSH_INTERVAL_S (60 * 60)
 
+static void on_flush_timer(evutil_socket_t fd, short what, void *arg);
+
+static void *loader_main(void *arg) {
+    sato_node_t *node = arg;
+    node->load_failed = !open_chain(node);
+    event_active(node->loaded_ev, EV_READ, 0);
+    return NULL;
+}
+
+/* On the loop thread, once the loader is done: serve, or stop. */
+static void on_loaded(evutil_socket_t fd, short what, void *arg) {
+    sato_node_t *node = arg;
+    struct timeval every = {FLUSH_INTERVAL_S, 0};
+    (void)fd;
+    (void)what;
+    pthread_join(node->loader, NULL);
+    node->loader_running = 0;
+    if (node->load_failed || node->chainstate == NULL || node->shutdown_requested) {
+        if (node->chainctl != NULL && node->shutdown_requested) sato_chainctl_interrupt(node->chainctl);
+        event_base_loopexit(node->base, NULL);
+        return;
+    }
+    node->flush_timer = event_new(node->base, -1, EV_PERSIST, on_flush_timer, node);
+    event_add(node->flush_timer, &every);
+    node->rpc_ctx.chainctl = node->chainctl;
+    if (node->warmup != NULL) sato_rpc_warmup_finish(node->warmup);
+    sato_log_printf("init message: Done loading");
+}
+
 static void on_flush_timer(evutil_socket_t fd, short what, void *arg) {
     sato_node_t *node = arg;
     sato_err_t err;
@@ -327,7 +379,7 @@ static int run(sato_node_t *node, int argc, char **argv) {
     const char *dd, *home;
     char *conf;
     int daemon, rc = 1;
-    struct event *sigint = NULL, *sigterm = NULL, *flush_timer = NULL;
+    struct event *sigint = NULL, *sigterm = NULL;
 
     node->args = sato_args_create(sato_node_options, sato_node_noptions);
     if (!sato_args_parse_cmdline(node->args, argc, argv, NULL, err, sizeof(err))) {
@@ -370,6 +422,14 @@ static int run(sato_node_t *node, int argc, char **argv) {
         return 1;
     }
     daemon = sato_args_get_bool(node->args, "daemon", 0);
+    /* Before anything in the directory is read or written: a second node
+     * on the same data would cut the first one's block files. The lock
+     * does not survive fork, so -daemon checks first (to say so on this
+     * terminal) and takes it in the child. */
+    if ((node->lock_fd = sato_node_lock_dir(node->chaindir, daemon, err, sizeof(err))) < 0) {
+        fprintf(stderr, "Error: %s\n", err);
+        return 1;
+    }
     if (daemon) {
         printf("Sato server starting\n");
         fflush(stdout);
@@ -377,6 +437,7 @@ static int run(sato_node_t *node, int argc, char **argv) {
             fprintf(stderr, "Error: cannot run in the background: %s\n", strerror(errno));
             return 1;
         }
+        if ((node->lock_fd = sato_node_lock_dir(node->chaindir, 0, err, sizeof(err))) < 0) return 1;
     }
     if (!setup_logging(node, daemon)) return 1;
     node->pid_path = path_join(node->chaindir, sato_args_get_str(node->args, "pid", "satod.pid"));
@@ -407,29 +468,40 @@ static int run(sato_node_t *node, int argc, char **argv) {
     sato_rpc_register_blockchain(node->rpc);
     sato_rpc_register_mining(node->rpc);
     sato_rpc_register_getrawtransaction(node->rpc);
-    if (!open_chain(node)) goto out;
-    {
-        struct timeval every = {FLUSH_INTERVAL_S, 0};
-        flush_timer = event_new(node->base, -1, EV_PERSIST, on_flush_timer, node);
-        event_add(flush_timer, &every);
-    }
+    /* The server answers from the start (Core's warm-up), while the chain
+     * state loads on its own thread and the loop keeps serving. */
+    node->warmup = sato_rpc_warmup_create();
+    node->rpc_ctx.warmup = node->warmup;
     if (sato_args_get_bool(node->args, "server", 1) && !start_rpc(node, err, sizeof(err))) {
         sato_log_printf("Error: %s", err);
         if (!sato_args_get_bool(node->args, "printtoconsole", !daemon)) fprintf(stderr, "Error: %s\n", err);
         goto out;
     }
-    sato_log_printf("init message: Done loading");
+    node->loaded_ev = event_new(node->base, -1, 0, on_loaded, node);
+    node->loader_running = 1;
+    if (pthread_create(&node->loader, NULL, loader_main, node) != 0) {
+        node->loader_running = 0;
+        sato_log_printf("Error: cannot start the loader thread");
+        goto out;
+    }
     event_base_dispatch(node->base);
-    rc = 0;
+    rc = node->load_failed ? 1 : 0;
 out:
     sato_log_printf("Shutdown: in progress...");
     sato_httpd_stop(node->httpd);
     node->httpd = NULL;
+    if (node->loader_running) { /* a shutdown during start-up */
+        __atomic_store_n(&node->interrupt, 1, __ATOMIC_SEQ_CST);
+        pthread_join(node->loader, NULL);
+        node->loader_running = 0;
+        if (node->load_failed) rc = 1;
+    }
     if (node->chainctl != NULL && sato_chainctl_failed(node->chainctl)) rc = 1;
     if (!close_chain(node)) rc = 1;
     if (node->cookie_path) unlink(node->cookie_path);
     if (node->pid_path) unlink(node->pid_path);
-    if (flush_timer) event_free(flush_timer);
+    if (node->flush_timer) event_free(node->flush_timer);
+    if (node->loaded_ev) event_free(node->loaded_ev);
     if (sigint) event_free(sigint);
     if (sigterm) event_free(sigterm);
     sato_log_printf("Shutdown: done");
@@ -440,9 +512,11 @@ int main(int argc, char **argv) {
     sato_node_t node;
     int rc;
     memset(&node, 0, sizeof(node));
+    node.lock_fd = -1;
     rc = run(&node, argc, argv);
     sato_rpcauth_destroy(node.auth);
     sato_rpc_table_destroy(node.rpc);
+    sato_rpc_warmup_destroy(node.warmup);
     if (node.base) event_base_free(node.base);
     sato_args_destroy(node.args);
     free(node.datadir);

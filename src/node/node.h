@@ -1,6 +1,7 @@
 #ifndef SATO_NODE_NODE_H
 #define SATO_NODE_NODE_H
 
+#include <pthread.h>
 #include <time.h>
 
 #include "sato/args.h"
@@ -29,8 +30,16 @@ typedef struct {
     sato_chainstate_t *chainstate;
     sato_txindex_t *txindex;
     sato_chainctl_t *chainctl;
+    sato_rpc_warmup_t *warmup;
     time_t started;
     int shutdown_requested;
+    int interrupt;         /* atomic: stops a start-up in progress */
+    int lock_fd;           /* holds the data directory lock */
+    pthread_t loader;      /* opens the chain state while RPC warms up */
+    int loader_running;
+    int load_failed;
+    struct event *loaded_ev; /* the loader's "done" on the loop thread */
+    struct event *flush_timer;
 } sato_node_t;
 
 /* The option table satod accepts. */
@@ -41,5 +50,11 @@ extern const size_t sato_node_noptions;
 void sato_node_register_control(sato_rpc_table_t *t);
 /* Asks the event loop to finish; safe from any thread. */
 void sato_node_request_shutdown(sato_node_t *node);
+
+/* Takes the exclusive lock on dir/.lock (fcntl, so it dies with the
+ * process): the lock's descriptor, or -1 with Core's message in err when
+ * another process holds it. probe_only releases it at once (returns 0),
+ * for a check before -daemon forks. */
+int sato_node_lock_dir(const char *dir, int probe_only, char *err, size_t errlen);
 
 #endif

@@ -133,9 +133,7 @@ int sato_chainctl_ibd(sato_chainctl_t *ctl) {
 }
 
 double sato_chainctl_log2_work(const sato_u256_t *work) {
-    double d = 0;
-    int i;
-    for (i = 7; i >= 0; i--) d = d * 4294967296.0 + (double)work->w[i];
+    double d = sato_u256_to_double(work);
     return d > 0 ? log(d) / log(2.0) : 0;
 }
 

@@ -245,6 +245,11 @@ json_t *sato_rpc_execute(const sato_rpc_table_t *t, const sato_rpc_context_t *ct
         sato_rpc_error(&req, SATO_RPC_INVALID_REQUEST, "Params must be an array or object");
         goto fail;
     }
+    if (ctx != NULL && ctx->warmup != NULL &&
+        sato_rpc_warmup_status(ctx->warmup, req.err_msg, sizeof(req.err_msg))) {
+        req.err_code = SATO_RPC_IN_WARMUP;
+        goto fail;
+    }
     m = sato_rpc_table_find(t, json_string_value(method));
     if (m == NULL) {
         sato_rpc_error(&req, SATO_RPC_METHOD_NOT_FOUND, "Method not found");

@@ -134,12 +134,11 @@ static sato_err_t find_magic(const char *path, int fd, const unsigned char magic
 }
 
 static sato_err_t scan_file(const sato_blockstore_t *bs, uint32_t file, int fd, uint64_t size,
-                            sato_blockstore_scan_cb cb, void *arg, sato_filepos_t *end,
-                            int *stop) {
+                            uint64_t off, sato_blockstore_scan_cb cb, void *arg,
+                            sato_filepos_t *end, int *stop) {
     char path[PATH_MAX];
     unsigned char hdr[SATO_BLOCKFILE_HEADER];
     sato_buf_t payload;
-    uint64_t off = 0;
     int64_t next;
     sato_err_t err = SATO_OK;
     sato_buf_init(&payload);
@@ -182,15 +181,21 @@ out:
 
 sato_err_t sato_blockstore_scan(const sato_blockstore_t *bs, sato_blockstore_scan_cb cb,
                                 void *arg, sato_filepos_t *end) {
+    sato_filepos_t start = {0, 0};
+    return sato_blockstore_scan_from(bs, start, cb, arg, end);
+}
+
+sato_err_t sato_blockstore_scan_from(const sato_blockstore_t *bs, sato_filepos_t start,
+                                     sato_blockstore_scan_cb cb, void *arg, sato_filepos_t *end) {
     char path[PATH_MAX];
     uint32_t file;
     int stop = 0;
     sato_err_t err = SATO_OK;
-    end->file = 0;
-    end->offset = 0;
+    *end = start;
     store_clear_detail();
-    for (file = 0; !stop && file < UINT32_MAX; file++) {
+    for (file = start.file; !stop && file < UINT32_MAX; file++) {
         struct stat st;
+        uint64_t from = file == start.file ? start.offset : 0;
         int fd;
         blockfile_path(path, sizeof(path), bs->dir, "blk", file);
         fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -200,8 +205,11 @@ sato_err_t sato_blockstore_scan(const sato_blockstore_t *bs, sato_blockstore_sca
         }
         if (fstat(fd, &st) != 0) {
             err = store_fail(SATO_EIO, "%s: stat: %s", path, strerror(errno));
+        } else if ((uint64_t)st.st_size < from) {
+            err = store_fail(SATO_ECORRUPT, "%s: %lld bytes, but %u are recorded", path,
+                             (long long)st.st_size, (unsigned)from);
         } else {
-            err = scan_file(bs, file, fd, (uint64_t)st.st_size, cb, arg, end, &stop);
+            err = scan_file(bs, file, fd, (uint64_t)st.st_size, from, cb, arg, end, &stop);
         }
         close(fd);
         if (err != SATO_OK) break;

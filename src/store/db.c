@@ -5,6 +5,7 @@
 #include <lmdb.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -153,6 +154,19 @@ void sato_db_destroy(sato_db_t *db) {
     pthread_rwlock_destroy(&db->map_lock);
     free(db->dbi);
     free(db);
+}
+
+sato_err_t sato_db_wipe(const char *dir) {
+    static const char *const files[] = {"data.mdb", "lock.mdb"};
+    char path[4096];
+    size_t i;
+    store_clear_detail();
+    for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        if (unlink(path) != 0 && errno != ENOENT)
+            return store_fail(store_errno(errno), "%s: unlink: %s", path, strerror(errno));
+    }
+    return access(dir, F_OK) == 0 ? store_sync_dir(dir) : SATO_OK;
 }
 
 size_t sato_db_mapsize(sato_db_t *db) {

@@ -18,6 +18,7 @@ const char *sato_err_str(sato_err_t err) {
     case SATO_ENOSPC: return "disk full";
     case SATO_EFULL: return "storage limit reached";
     case SATO_EINVAL: return "invalid argument";
+    case SATO_EINTR: return "interrupted";
     }
     return "unknown error";
 }

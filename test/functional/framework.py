@@ -46,7 +46,9 @@ class Node:
             self.wait_for_rpc()
         return self
 
-    def wait_for_rpc(self, timeout=30):
+    def wait_for_rpc(self, timeout=60, warmup=None):
+        """Waits until the node answers calls, past Core's warm-up (-28).
+        warmup, if a list, collects the warm-up messages seen."""
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -55,8 +57,15 @@ class Node:
             try:
                 # Any HTTP answer (401 without credentials) means it serves.
                 has_cookie = os.path.exists(self.cookie_path())
-                self.post({"method": "uptime", "params": [], "id": 0}, auth=None if has_cookie else "")
+                status, body = self.post({"method": "uptime", "params": [], "id": 0},
+                                         auth=None if has_cookie else "")
                 if has_cookie or "-rpcuser" in " ".join(self.extra_args):
+                    err = body.get("error") if isinstance(body, dict) else None
+                    if err is not None and err.get("code") == -28:
+                        if warmup is not None:
+                            warmup.append(err["message"])
+                        time.sleep(0.02)
+                        continue
                     return
             except (ConnectionError, OSError):
                 pass

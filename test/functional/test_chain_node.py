@@ -102,6 +102,9 @@ def test_storage_failure_while_running_stops_the_node(make_node, monkeypatch):
     assert "*** Failed to store a new block" in log and "shutting down" in log
     monkeypatch.delenv("FI_EIO_ON")
     n.start()
-    assert n.rpc("getblockcount") == 0
+    # The block itself reached the blk file before its undo data failed:
+    # the restart reads it back and connects it (a storage error is never
+    # a verdict on the block).
+    assert n.rpc("getblockcount") == 1
     assert n.rpc("getchaintips")[0]["status"] == "active"
     assert len(n.rpc("generatetoaddress", 1, ADDR)) == 1
