@@ -273,6 +273,15 @@ static char *read_line(FILE *f) {
     return line;
 }
 
+/* 1 if a reply body is the RPC_IN_WARMUP error (-28). */
+static int in_warmup(const char *body) {
+    json_t *reply = body ? json_loads(body, 0, NULL) : NULL;
+    json_t *e = reply ? json_object_get(reply, "error") : NULL;
+    int warm = json_is_object(e) && json_integer_value(json_object_get(e, "code")) == -28;
+    json_decref(reply);
+    return warm;
+}
+
 int main(int argc, char **argv) {
     sato_args_t *args = sato_args_create(cli_options, sizeof(cli_options) / sizeof(cli_options[0]));
     char err[512], userpass[512], *authz = NULL, *datadir = NULL, *chaindir = NULL, *conf, *body = NULL;
@@ -427,6 +436,11 @@ int main(int argc, char **argv) {
                 free(hr.body);
                 hr.body = NULL;
                 userpass[0] = '\0';
+            } else if (sato_args_get_bool(args, "rpcwait", 0) && in_warmup(hr.body)) {
+                /* Still loading: as bitcoin-cli, a transient error. */
+                snprintf(err, sizeof(err), "server in warmup");
+                free(hr.body);
+                hr.body = NULL;
             } else {
                 break;
             }
