@@ -453,11 +453,68 @@ static void test_scan(void) {
     rm_tree(dir);
 }
 
+/* Start-up recovery scans from the recorded end: only the records after
+ * it (across later files), none when nothing follows, and a recorded end
+ * beyond the file is corruption. */
+static void test_scan_from(void) {
+    char dir[PATH_MAX];
+    sato_blockstore_opts_t o = small_opts();
+    sato_blockstore_t *bs;
+    sato_blockstore_ends_t ends;
+    sato_filepos_t p[12], end, from, past;
+    unsigned char data[1500];
+    scan_seen_t seen;
+    int i, ok;
+
+    make_tmpdir(dir, sizeof(dir), "scanfrom");
+    CHECK(sato_blockstore_open(&bs, dir, &o) == SATO_OK);
+    CHECK(sato_blockstore_truncate(bs, &ZERO_ENDS) == SATO_OK);
+    for (i = 0; i < 12; i++) {
+        fill_data(data, 1000, 4, 1000); /* what scan_cb checks */
+        CHECK(sato_blockstore_append_block(bs, &p[i], data, 1000) == SATO_OK);
+    }
+    CHECK(sato_blockstore_flush(bs) == SATO_OK);
+    sato_blockstore_ends(bs, &ends);
+    CHECK(p[11].file > 0); /* the records span several files */
+
+    /* From the end of record 4: records 5..11, wherever they are. */
+    from.file = p[4].file;
+    from.offset = p[4].offset + 1000;
+    memset(&seen, 0, sizeof(seen));
+    seen.reject_at = -1;
+    CHECK(sato_blockstore_scan_from(bs, from, scan_cb, &seen, &end) == SATO_OK);
+    ok = seen.n == 7;
+    for (i = 0; ok && i < 7; i++) ok = seen.pos[i].file == p[5 + i].file && seen.pos[i].offset == p[5 + i].offset;
+    test_case(ok, "scan_from found %d of the 7 later records", seen.n);
+    CHECK(end.file == ends.blk.file && end.offset == ends.blk.offset);
+
+    /* From the end: nothing, and the end stays where it was. */
+    memset(&seen, 0, sizeof(seen));
+    seen.reject_at = -1;
+    CHECK(sato_blockstore_scan_from(bs, ends.blk, scan_cb, &seen, &end) == SATO_OK);
+    CHECK(seen.n == 0 && end.file == ends.blk.file && end.offset == ends.blk.offset);
+
+    /* A recorded end past the data of its file. */
+    sato_blockstore_destroy(bs);
+    {
+        int fd = open(path_of(dir, "blk", ends.blk.file), O_WRONLY);
+        CHECK(fd >= 0 && ftruncate(fd, ends.blk.offset) == 0);
+        if (fd >= 0) close(fd);
+    }
+    CHECK(sato_blockstore_open(&bs, dir, &o) == SATO_OK);
+    past = ends.blk;
+    past.offset += 100;
+    CHECK(sato_blockstore_scan_from(bs, past, scan_cb, &seen, &end) == SATO_ECORRUPT);
+    sato_blockstore_destroy(bs);
+    rm_tree(dir);
+}
+
 int main(void) {
     test_round_trip();
     test_corruption();
     test_huge_length();
     test_truncate_at_startup();
     test_scan();
+    test_scan_from();
     return test_report("test_store_blockfile");
 }

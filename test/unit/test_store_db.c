@@ -423,7 +423,30 @@ static void test_errors(void) {
     CHECK(strcmp(sato_err_str((sato_err_t)99), "unknown error") == 0);
 }
 
+/* -reindex wipes the environment: the next open starts empty; wiping a
+ * directory without one is fine. */
+static void test_wipe(void) {
+    char dir[PATH_MAX];
+    sato_db_t *db;
+    sato_db_txn_t *t;
+    unsigned char k[8], v[4] = {1, 2, 3, 4};
+    make_tmpdir(dir, sizeof(dir), "wipe");
+    CHECK(sato_db_wipe(dir) == SATO_OK);
+    db = open_db(dir, 0, 0, NULL);
+    key_of(k, 7);
+    CHECK(sato_db_begin_write(db, &t) == SATO_OK);
+    CHECK(sato_db_put(t, COINS, k, 8, v, 4) == SATO_OK);
+    CHECK(sato_db_commit(t) == SATO_OK);
+    sato_db_destroy(db);
+    test_case(sato_db_wipe(dir) == SATO_OK, "wipe");
+    db = open_db(dir, 0, 0, NULL);
+    test_case(is_absent(db, COINS, k, 8), "nothing left after a wipe");
+    sato_db_destroy(db);
+    rm_tree(dir);
+}
+
 int main(void) {
+    test_wipe();
     test_basic();
     test_growth();
     test_limit();
