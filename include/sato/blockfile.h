@@ -118,6 +118,10 @@ sato_err_t sato_blockstore_read_block(const sato_blockstore_t *bs, sato_buf_t *o
 sato_err_t sato_blockstore_read_undo(const sato_blockstore_t *bs, sato_buf_t *out,
                                      const unsigned char block_hash[32], sato_filepos_t pos);
 
+/* Bytes of all blk and rev files, counting the files being appended to up
+ * to their data (not their preallocation), as Core's size_on_disk. */
+uint64_t sato_blockstore_disk_size(const sato_blockstore_t *bs);
+
 /* Walks every block record of every blk file in order (for -reindex),
  * calling cb with its position and payload (valid only during the call).
  * Bytes that do not form a record (preallocated zeros, a torn record,

@@ -26,6 +26,7 @@
  * call on it returns the same error and commit aborts it. */
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sato/buf.h"
 #include "sato/store.h"
@@ -53,6 +54,9 @@ sato_err_t sato_db_open(sato_db_t **out, const char *dir, const char *const *tab
                         size_t n_tables, const sato_db_opts_t *opts, int *stale_readers);
 /* Closes the environment; every transaction must have ended. NULL: no-op. */
 void sato_db_destroy(sato_db_t *db);
+/* Bytes of the environment's data file on disk (Core's disk_size of the
+ * chainstate); 0 if it cannot be read. */
+uint64_t sato_db_disk_size(sato_db_t *db);
 /* Deletes the environment's files in dir (it must not be open), durably,
  * so that the next sato_db_open starts empty. A missing file is fine. */
 sato_err_t sato_db_wipe(const char *dir);

@@ -11,12 +11,26 @@
  * signature. The salt keeps others from predicting where entries land
  * (and so from evicting chosen ones). The cache never exceeds the byte
  * budget given at creation: a new entry replaces an old one when its
- * bucket is full. All calls are thread-safe. */
+ * bucket is full.
+ *
+ * The consensus library owns no randomness and no threads: the caller
+ * draws the salt and, to share one cache between threads, supplies the
+ * lock (sato_shared_sigcache_create in the chain layer does both). */
 typedef struct sato_sigcache sato_sigcache_t;
 
-/* max_bytes bounds the memory of the table (at least one bucket is kept).
- * salt32 may be NULL: the salt is then drawn from getrandom(). */
-sato_sigcache_t *sato_sigcache_create(size_t max_bytes, const unsigned char salt32[32]);
+/* A reader-writer lock the caller provides: lock(arg, 1) for writing,
+ * lock(arg, 0) for reading, unlock(arg) for either. */
+typedef struct {
+    void (*lock)(void *arg, int exclusive);
+    void (*unlock)(void *arg);
+    void *arg;
+} sato_sigcache_lock_t;
+
+/* max_bytes bounds the memory of the table (at least one bucket is kept);
+ * salt32 must be secret and random. lock (copied) may be NULL: then the
+ * cache must be used by one thread at a time. */
+sato_sigcache_t *sato_sigcache_create(size_t max_bytes, const unsigned char salt32[32],
+                                      const sato_sigcache_lock_t *lock);
 void sato_sigcache_destroy(sato_sigcache_t *cache);
 
 /* Entry keys for the two signature kinds. */

@@ -1,11 +1,9 @@
 /* Read-only queries over a chain state for the RPC layer (see
  * chainstate_query.h). Lives beside the chain code because it reads the
  * chain state's own structure (chain_internal.h). */
-#include <dirent.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "chain_internal.h"
 #include "sato/chainstate_query.h"
@@ -31,15 +29,8 @@ void sato_chainstate_foreach(const sato_chainstate_t *cs,
     sato_blockindex_foreach(cs->index, foreach_cb, &f);
 }
 
-static uint64_t file_size(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
-}
-
 uint64_t sato_chainstate_coins_disk_size(const sato_chainstate_t *cs) {
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/chainstate/data.mdb", cs->opts.datadir);
-    return file_size(path);
+    return sato_db_disk_size(cs->db);
 }
 
 sato_err_t sato_chainstate_read_undo(sato_chainstate_t *cs, sato_block_undo_t *out,
@@ -78,28 +69,5 @@ void sato_block_undo_clear(sato_block_undo_t *u) {
 }
 
 uint64_t sato_chainstate_blocks_size(const sato_chainstate_t *cs) {
-    char path[4096];
-    DIR *d;
-    struct dirent *de;
-    uint64_t total = 0;
-    sato_blockstore_ends_t ends;
-    /* The files being appended to are preallocated in chunks: count their
-     * data, as Core counts the recorded sizes. */
-    sato_blockstore_ends(cs->bs, &ends);
-    snprintf(path, sizeof(path), "%s/blocks", cs->opts.datadir);
-    d = opendir(path);
-    if (d == NULL) return 0;
-    while ((de = readdir(d)) != NULL) {
-        if (strncmp(de->d_name, "blk", 3) != 0 && strncmp(de->d_name, "rev", 3) != 0) continue;
-        unsigned num;
-        int rev = de->d_name[0] == 'r';
-        if (sscanf(de->d_name + 3, "%u.dat", &num) == 1 && num == (rev ? ends.rev.file : ends.blk.file)) {
-            total += rev ? ends.rev.offset : ends.blk.offset;
-            continue;
-        }
-        snprintf(path, sizeof(path), "%s/blocks/%s", cs->opts.datadir, de->d_name);
-        total += file_size(path);
-    }
-    closedir(d);
-    return total;
+    return sato_blockstore_disk_size(cs->bs);
 }

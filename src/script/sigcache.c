@@ -1,13 +1,10 @@
 /* The signature cache: a set-associative table of salted 32-byte keys
- * under one reader-writer lock. Its memory is fixed at creation; when a
- * bucket is full a key-chosen slot is overwritten, and as keys are salted
- * hashes nobody outside can steer which. */
+ * under the caller's reader-writer lock. Its memory is fixed at creation;
+ * when a bucket is full a key-chosen slot is overwritten, and as keys are
+ * salted hashes nobody outside can steer which. */
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "sato/buf.h"
 #include "sato/mem.h"
@@ -22,7 +19,7 @@ typedef struct {
 } bucket_t;
 
 struct sato_sigcache {
-    pthread_rwlock_t lock;
+    sato_sigcache_lock_t lock; /* no-ops when the caller gave none */
     bucket_t *buckets;
     size_t nbuckets;
     size_t count;
@@ -40,40 +37,34 @@ static void salted_midstate(sato_sha256_t *sha, const unsigned char salt[32], un
     sato_sha256_write(sha, block, sizeof(block));
 }
 
-static void random_salt(unsigned char salt[32]) {
-    size_t got = 0;
-    while (got < 32) {
-        ssize_t n = getrandom(salt + got, 32 - got, 0);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            abort(); /* no entropy: an unsalted cache would be attackable */
-        }
-        got += (size_t)n;
-    }
+static void no_lock(void *arg, int exclusive) {
+    (void)arg;
+    (void)exclusive;
 }
 
-sato_sigcache_t *sato_sigcache_create(size_t max_bytes, const unsigned char salt32[32]) {
-    sato_sigcache_t *c = sato_calloc(1, sizeof(*c));
-    unsigned char salt[32];
+static void no_unlock(void *arg) {
+    (void)arg;
+}
 
-    if (salt32 != NULL) {
-        memcpy(salt, salt32, 32);
-    } else {
-        random_salt(salt);
-    }
+sato_sigcache_t *sato_sigcache_create(size_t max_bytes, const unsigned char salt32[32],
+                                      const sato_sigcache_lock_t *lock) {
+    sato_sigcache_t *c = sato_calloc(1, sizeof(*c));
     c->nbuckets = max_bytes / sizeof(bucket_t);
     if (c->nbuckets == 0) c->nbuckets = 1;
     c->buckets = sato_calloc(c->nbuckets, sizeof(bucket_t));
-    salted_midstate(&c->ecdsa_mid, salt, 'E');
-    salted_midstate(&c->schnorr_mid, salt, 'S');
-    sato_memzero(salt, sizeof(salt));
-    if (pthread_rwlock_init(&c->lock, NULL) != 0) abort();
+    salted_midstate(&c->ecdsa_mid, salt32, 'E');
+    salted_midstate(&c->schnorr_mid, salt32, 'S');
+    if (lock != NULL) {
+        c->lock = *lock;
+    } else {
+        c->lock.lock = no_lock;
+        c->lock.unlock = no_unlock;
+    }
     return c;
 }
 
 void sato_sigcache_destroy(sato_sigcache_t *c) {
     if (c == NULL) return;
-    pthread_rwlock_destroy(&c->lock);
     free(c->buckets);
     sato_memzero(c, sizeof(*c));
     free(c);
@@ -123,18 +114,14 @@ int sato_sigcache_get(sato_sigcache_t *c, const unsigned char key32[32], int era
     bucket_t *b;
     int slot;
 
-    if (erase) {
-        pthread_rwlock_wrlock(&c->lock);
-    } else {
-        pthread_rwlock_rdlock(&c->lock);
-    }
+    c->lock.lock(c->lock.arg, erase);
     b = bucket_of(c, key32);
     slot = find_slot(b, key32);
     if (slot >= 0 && erase) {
         b->used &= (unsigned char)~(1u << slot);
         c->count--;
     }
-    pthread_rwlock_unlock(&c->lock);
+    c->lock.unlock(c->lock.arg);
     return slot >= 0;
 }
 
@@ -142,7 +129,7 @@ void sato_sigcache_add(sato_sigcache_t *c, const unsigned char key32[32]) {
     bucket_t *b;
     int i, slot = -1;
 
-    pthread_rwlock_wrlock(&c->lock);
+    c->lock.lock(c->lock.arg, 1);
     b = bucket_of(c, key32);
     if (find_slot(b, key32) >= 0) goto out;
     for (i = 0; i < WAYS; i++) {
@@ -160,14 +147,14 @@ void sato_sigcache_add(sato_sigcache_t *c, const unsigned char key32[32]) {
     }
     memcpy(b->key[slot], key32, 32);
 out:
-    pthread_rwlock_unlock(&c->lock);
+    c->lock.unlock(c->lock.arg);
 }
 
 size_t sato_sigcache_count(sato_sigcache_t *c) {
     size_t n;
-    pthread_rwlock_rdlock(&c->lock);
+    c->lock.lock(c->lock.arg, 0);
     n = c->count;
-    pthread_rwlock_unlock(&c->lock);
+    c->lock.unlock(c->lock.arg);
     return n;
 }
 

@@ -1,5 +1,6 @@
 /* Block and undo files, the reading side: one record at a position, and
  * the scan of all block records for -reindex (see include/sato/blockfile.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -215,4 +216,32 @@ sato_err_t sato_blockstore_scan_from(const sato_blockstore_t *bs, sato_filepos_t
         if (err != SATO_OK) break;
     }
     return err;
+}
+
+static uint64_t file_size(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
+uint64_t sato_blockstore_disk_size(const sato_blockstore_t *bs) {
+    char path[PATH_MAX];
+    DIR *d = opendir(bs->dir);
+    struct dirent *de;
+    uint64_t total = 0;
+    if (d == NULL) return 0;
+    while ((de = readdir(d)) != NULL) {
+        const series_t *s = strncmp(de->d_name, "blk", 3) == 0   ? &bs->blk
+                            : strncmp(de->d_name, "rev", 3) == 0 ? &bs->rev
+                                                                 : NULL;
+        unsigned num;
+        if (s == NULL || sscanf(de->d_name + 3, "%u.dat", &num) != 1) continue;
+        if (num == s->file) {
+            total += s->size;
+            continue;
+        }
+        snprintf(path, sizeof(path), "%s/%s", bs->dir, de->d_name);
+        total += file_size(path);
+    }
+    closedir(d);
+    return total;
 }

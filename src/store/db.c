@@ -156,6 +156,15 @@ void sato_db_destroy(sato_db_t *db) {
     free(db);
 }
 
+uint64_t sato_db_disk_size(sato_db_t *db) {
+    const char *dir = NULL;
+    char path[4096];
+    struct stat st;
+    if (mdb_env_get_path(db->env, &dir) != 0 || dir == NULL) return 0;
+    snprintf(path, sizeof(path), "%s/data.mdb", dir);
+    return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
 sato_err_t sato_db_wipe(const char *dir) {
     static const char *const files[] = {"data.mdb", "lock.mdb"};
     char path[4096];

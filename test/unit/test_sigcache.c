@@ -8,6 +8,7 @@
 
 #include "sato/mem.h"
 #include "sato/sha256.h"
+#include "sato/shared_sigcache.h"
 #include "sato/sigcache.h"
 #include "sato/sigcheck.h"
 #include "test.h"
@@ -21,10 +22,11 @@ static void key_n(const sato_sigcache_t *c, unsigned char key[32], uint32_t n) {
 
 static void test_keys(void) {
     static const unsigned char salt_a[32] = {1}, salt_b[32] = {2};
-    sato_sigcache_t *a = sato_sigcache_create(1 << 16, salt_a);
-    sato_sigcache_t *a2 = sato_sigcache_create(1 << 16, salt_a);
-    sato_sigcache_t *b = sato_sigcache_create(1 << 16, salt_b);
-    sato_sigcache_t *r = sato_sigcache_create(1 << 16, NULL);
+    sato_sigcache_t *a = sato_sigcache_create(1 << 16, salt_a, NULL);
+    sato_sigcache_t *a2 = sato_sigcache_create(1 << 16, salt_a, NULL);
+    sato_sigcache_t *b = sato_sigcache_create(1 << 16, salt_b, NULL);
+    sato_shared_sigcache_t *shared = sato_shared_sigcache_create(1 << 16);
+    sato_sigcache_t *r = sato_shared_sigcache_get(shared);
     unsigned char h[32] = {9}, pub[33] = {3}, sig[64] = {4}, k1[32], k2[32], k3[32], k4[32];
 
     sato_sigcache_key_ecdsa(a, k1, h, pub, 33, sig, 64);
@@ -33,7 +35,7 @@ static void test_keys(void) {
     sato_sigcache_key_ecdsa(b, k3, h, pub, 33, sig, 64);
     CHECK(memcmp(k1, k3, 32) != 0); /* another salt, other keys */
     sato_sigcache_key_ecdsa(r, k4, h, pub, 33, sig, 64);
-    CHECK(memcmp(k1, k4, 32) != 0); /* a random salt */
+    CHECK(memcmp(k1, k4, 32) != 0); /* the shared cache's random salt */
     /* ECDSA and Schnorr entries are apart even over identical bytes. */
     sato_sigcache_key_schnorr(a, k2, h, pub + 1, sig);
     sato_sigcache_key_ecdsa(a, k3, h, pub + 1, 32, sig, 64);
@@ -44,13 +46,14 @@ static void test_keys(void) {
     sato_sigcache_destroy(a);
     sato_sigcache_destroy(a2);
     sato_sigcache_destroy(b);
-    sato_sigcache_destroy(r);
+    sato_shared_sigcache_destroy(shared);
     sato_sigcache_destroy(NULL);
+    sato_shared_sigcache_destroy(NULL);
 }
 
 static void test_hits_and_bound(void) {
     static const unsigned char salt[32] = {7};
-    sato_sigcache_t *c = sato_sigcache_create(64 * 1024, salt);
+    sato_sigcache_t *c = sato_sigcache_create(64 * 1024, salt, NULL);
     const size_t cap = sato_sigcache_capacity(c);
     unsigned char k[32];
     uint32_t i, present;
@@ -91,7 +94,7 @@ static void test_hits_and_bound(void) {
     sato_sigcache_destroy(c);
 
     /* A budget below one bucket still makes a working cache. */
-    c = sato_sigcache_create(1, salt);
+    c = sato_sigcache_create(1, salt, NULL);
     CHECK(sato_sigcache_capacity(c) >= 1);
     key_n(c, k, 5);
     sato_sigcache_add(c, k);
@@ -121,8 +124,9 @@ static void *worker(void *arg) {
 }
 
 static void test_threads(void) {
-    static const unsigned char salt[32] = {8};
-    sato_sigcache_t *c = sato_sigcache_create(64u << 20, salt);
+    /* The pure table with the node's lock around it. */
+    sato_shared_sigcache_t *shared = sato_shared_sigcache_create(64u << 20);
+    sato_sigcache_t *c = sato_shared_sigcache_get(shared);
     worker_t w[2] = {{c, 0, 0}, {c, 1u << 24, 0}};
     pthread_t th[2];
     int i;
@@ -132,7 +136,7 @@ static void test_threads(void) {
     /* 20000 added per thread, every third erased; buckets may evict a few. */
     test_case(sato_sigcache_count(c) <= 2 * (20000 - 6667) && sato_sigcache_count(c) > 2 * 13000,
               "count after threads: %zu", sato_sigcache_count(c));
-    sato_sigcache_destroy(c);
+    sato_shared_sigcache_destroy(shared);
 }
 
 /* The checker stores valid signatures (mempool) and, in block mode, finds
@@ -141,7 +145,7 @@ static void test_checker(void) {
     static const unsigned char salt[32] = {9};
     static const unsigned char code[] = {0xac};
     secp256k1_context *ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-    sato_sigcache_t *c = sato_sigcache_create(1 << 20, salt);
+    sato_sigcache_t *c = sato_sigcache_create(1 << 20, salt, NULL);
     sato_txin_t vin[1];
     sato_txout_t vout[1];
     sato_tx_t tx;
