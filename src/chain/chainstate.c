@@ -491,8 +491,12 @@ static sato_blockidx_t *pick_best(sato_chainstate_t *cs) {
 
 static sato_err_t disconnect_tip(sato_chainstate_t *cs) {
     sato_blockidx_t *tip = chain_tip(cs);
-    sato_coins_t *view = sato_coins_create(NULL, 0, cs->coins);
-    sato_err_t err = chain_disconnect_block(cs, tip, view);
+    sato_coins_t *view;
+    sato_err_t err;
+    if (sato_fault_point("chain.disconnect") != 0)
+        return chain_fail(cs, SATO_EIO, "disconnecting block at height %d", tip->height);
+    view = sato_coins_create(NULL, 0, cs->coins);
+    err = chain_disconnect_block(cs, tip, view);
     if (err == SATO_OK) {
         sato_coins_merge(view);
         cs->height--;
