@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <secp256k1.h>
@@ -20,6 +21,7 @@
 #include "sato/rpc_methods.h"
 #include "sato/sha256.h"
 #include "sato/txindex.h"
+#include "sato/workq.h"
 
 static char *path_join(const char *dir, const char *name) {
     size_t n;
@@ -193,15 +195,9 @@ static int start_rpc(sato_node_t *node, char *err, size_t errlen) {
     cfg.port = (uint16_t)port;
     cfg.allow = allow;
     cfg.nallow = nallow;
-    cfg.threads = (int)sato_args_get_int(node->args, "rpcthreads", 4);
-    cfg.queue_depth = (int)sato_args_get_int(node->args, "rpcworkqueue", 16);
+    cfg.workq = node->workq;
     cfg.timeout_s = (int)sato_args_get_int(node->args, "rpcservertimeout", 30);
     cfg.max_body = SATO_MAX_SIZE;
-    if (cfg.threads < 1 || cfg.threads > 64 || cfg.queue_depth < 1 || cfg.queue_depth > 65536) {
-        snprintf(err, errlen, "-rpcthreads must be 1..64 and -rpcworkqueue 1..65536");
-        free((void *)allow);
-        return 0;
-    }
     node->httpd = sato_httpd_start(&cfg, err, errlen);
     free((void *)allow);
     return node->httpd != NULL;
@@ -329,8 +325,22 @@ static int close_chain(sato_node_t *node) {
 
 /* The chain state writes itself about once an hour as blocks connect
  * (Core's periodic flush); this timer does the same for a node that sits
- * idle after its last blocks, so that a crash loses little work. */
+ * idle after its last blocks, so that a restart redoes little work. The
+ * write itself runs on the work queue: the loop must never wait on the
+ * disk or the chain lock. */
 #define FLUSH_INTERVAL_S (60 * 60)
+
+/* The shared work queue: -rpcthreads workers, -rpcworkqueue waiting. */
+static int start_workq(sato_node_t *node, char *err, size_t errlen) {
+    int64_t threads = sato_args_get_int(node->args, "rpcthreads", 4);
+    int64_t depth = sato_args_get_int(node->args, "rpcworkqueue", 16);
+    if (threads < 1 || threads > 64 || depth < 1 || depth > 65536) {
+        snprintf(err, errlen, "-rpcthreads must be 1..64 and -rpcworkqueue 1..65536");
+        return 0;
+    }
+    node->workq = sato_workq_create((int)threads, (size_t)depth);
+    return 1;
+}
 
 static void on_flush_timer(evutil_socket_t fd, short what, void *arg);
 
@@ -344,7 +354,8 @@ static void *loader_main(void *arg) {
 /* On the loop thread, once the loader is done: serve, or stop. */
 static void on_loaded(evutil_socket_t fd, short what, void *arg) {
     sato_node_t *node = arg;
-    struct timeval every = {FLUSH_INTERVAL_S, 0};
+    int64_t interval = sato_args_get_int(node->args, "flushinterval", FLUSH_INTERVAL_S);
+    struct timeval every = {(time_t)(interval < 1 ? 1 : interval), 0};
     (void)fd;
     (void)what;
     pthread_join(node->loader, NULL);
@@ -361,17 +372,31 @@ static void on_loaded(evutil_socket_t fd, short what, void *arg) {
     sato_log_printf("init message: Done loading");
 }
 
-static void on_flush_timer(evutil_socket_t fd, short what, void *arg) {
+static void flush_job(void *arg) {
     sato_node_t *node = arg;
+    struct timespec t0, t1;
     sato_err_t err;
-    (void)fd;
-    (void)what;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     sato_chainctl_lock(node->chainctl);
     if (!sato_chainctl_failed(node->chainctl)) {
         err = sato_chainstate_flush(node->chainstate);
         if (err != SATO_OK) sato_chainctl_fatal(node->chainctl, err, "Failed to write the chain state to disk");
     }
     sato_chainctl_unlock(node->chainctl);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    SATO_DEBUG(SATO_LOG_COINDB, "Periodic flush of the chain state took %ld ms",
+               (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+    __atomic_store_n(&node->flush_queued, 0, __ATOMIC_SEQ_CST);
+}
+
+/* On the loop: only hands the flush to the work queue (one at a time). */
+static void on_flush_timer(evutil_socket_t fd, short what, void *arg) {
+    sato_node_t *node = arg;
+    (void)fd;
+    (void)what;
+    if (__atomic_exchange_n(&node->flush_queued, 1, __ATOMIC_SEQ_CST)) return;
+    if (!sato_workq_submit_internal(node->workq, flush_job, node))
+        __atomic_store_n(&node->flush_queued, 0, __ATOMIC_SEQ_CST);
 }
 
 static int run(sato_node_t *node, int argc, char **argv) {
@@ -472,6 +497,11 @@ static int run(sato_node_t *node, int argc, char **argv) {
      * state loads on its own thread and the loop keeps serving. */
     node->warmup = sato_rpc_warmup_create();
     node->rpc_ctx.warmup = node->warmup;
+    if (!start_workq(node, err, sizeof(err))) {
+        sato_log_printf("Error: %s", err);
+        if (!sato_args_get_bool(node->args, "printtoconsole", !daemon)) fprintf(stderr, "Error: %s\n", err);
+        goto out;
+    }
     if (sato_args_get_bool(node->args, "server", 1) && !start_rpc(node, err, sizeof(err))) {
         sato_log_printf("Error: %s", err);
         if (!sato_args_get_bool(node->args, "printtoconsole", !daemon)) fprintf(stderr, "Error: %s\n", err);
@@ -488,6 +518,9 @@ static int run(sato_node_t *node, int argc, char **argv) {
     rc = node->load_failed ? 1 : 0;
 out:
     sato_log_printf("Shutdown: in progress...");
+    /* Running calls and a running flush finish; waiting ones are dropped. */
+    sato_workq_destroy(node->workq);
+    node->workq = NULL;
     sato_httpd_stop(node->httpd);
     node->httpd = NULL;
     if (node->loader_running) { /* a shutdown during start-up */

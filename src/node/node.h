@@ -40,6 +40,8 @@ typedef struct {
     int load_failed;
     struct event *loaded_ev; /* the loader's "done" on the loop thread */
     struct event *flush_timer;
+    struct sato_workq *workq; /* RPC calls and the periodic flush */
+    int flush_queued;         /* atomic: a periodic flush is queued or running */
 } sato_node_t;
 
 /* The option table satod accepts. */

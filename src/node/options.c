@@ -30,6 +30,8 @@ const sato_arg_def_t sato_node_options[] = {
     {"reindex", SATO_ARG_BOOL, 0, "  Rebuild the chain state and the indexes from the blk files on disk"},
     {"checkblocks", SATO_ARG_INT, 0, "=<n>  Blocks to check at start (default: 6, 0 = all)"},
     {"txindex", SATO_ARG_BOOL, 0, "  Maintain a full transaction index, used by getrawtransaction (default: 0)"},
+    {"flushinterval", SATO_ARG_INT, 0,
+     "=<n>  (debug) Seconds between writes of the chain state of an idle node (default: 3600)"},
     {"help", SATO_ARG_BOOL, SATO_ARG_COMMANDLINE_ONLY, "  This help"},
     {"version", SATO_ARG_BOOL, SATO_ARG_COMMANDLINE_ONLY, "  Print the version and exit"},
 };

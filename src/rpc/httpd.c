@@ -3,7 +3,6 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "sato/httpd.h"
 #include "sato/log.h"
 #include "sato/mem.h"
+#include "sato/workq.h"
 
 typedef struct {
     int family;
@@ -35,14 +35,7 @@ struct sato_httpd {
     struct evhttp *http;
     subnet_t *allow;
     size_t nallow;
-    pthread_t *workers;
-    int nworkers;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    job_t **queue;
-    size_t qhead, qlen;
-    job_t *live;
-    int stopping;
+    job_t *live; /* touched only on the loop thread (and at stop) */
 };
 
 int sato_subnet_parse(const char *text, unsigned char addr[16], unsigned char mask[16], int *family) {
@@ -147,9 +140,7 @@ static void deliver(evutil_socket_t fd, short what, void *arg) {
     sato_httpd_t *h = j->h;
     (void)fd;
     (void)what;
-    pthread_mutex_lock(&h->lock);
     unlink_job(h, j);
-    pthread_mutex_unlock(&h->lock);
     if (j->status == 401) {
         evhttp_add_header(evhttp_request_get_output_headers(j->req), "WWW-Authenticate",
                           "Basic realm=\"jsonrpc\"");
@@ -160,36 +151,21 @@ static void deliver(evutil_socket_t fd, short what, void *arg) {
     job_free(j);
 }
 
-static void execute(sato_httpd_t *h, job_t *j) {
+/* Runs on a worker of the shared queue. */
+static void execute(void *arg) {
+    job_t *j = arg;
+    sato_httpd_t *h = j->h;
+    struct timeval now = {0, 0};
     if (!sato_rpcauth_check(h->cfg.auth, j->authz)) {
         /* Slows password guessing; only a worker waits, never the loop. */
         struct timespec ts = {0, 250 * 1000 * 1000};
         nanosleep(&ts, NULL);
         sato_log_printf("ThreadRPCServer incorrect password attempt");
         j->status = 401;
-        return;
+    } else {
+        j->reply = sato_rpc_execute_body(h->cfg.table, h->cfg.ctx, j->body, j->len, &j->status);
     }
-    j->reply = sato_rpc_execute_body(h->cfg.table, h->cfg.ctx, j->body, j->len, &j->status);
-}
-
-static void *worker(void *arg) {
-    sato_httpd_t *h = arg;
-    for (;;) {
-        job_t *j;
-        struct timeval now = {0, 0};
-        pthread_mutex_lock(&h->lock);
-        while (h->qlen == 0 && !h->stopping) pthread_cond_wait(&h->cond, &h->lock);
-        if (h->stopping) {
-            pthread_mutex_unlock(&h->lock);
-            return NULL;
-        }
-        j = h->queue[h->qhead];
-        h->qhead = (h->qhead + 1) % (size_t)h->cfg.queue_depth;
-        h->qlen--;
-        pthread_mutex_unlock(&h->lock);
-        execute(h, j);
-        event_base_once(h->cfg.base, -1, EV_TIMEOUT, deliver, j, &now);
-    }
+    event_base_once(h->cfg.base, -1, EV_TIMEOUT, deliver, j, &now);
 }
 
 /* Runs on the event loop for every request. */
@@ -222,22 +198,16 @@ static void on_request(struct evhttp_request *req, void *arg) {
     evbuffer_remove(in, j->body, j->len);
     j->body[j->len] = '\0';
     j->authz = authz ? sato_strdup(authz) : NULL;
-    pthread_mutex_lock(&h->lock);
-    if (h->qlen == (size_t)h->cfg.queue_depth || h->stopping) {
-        pthread_mutex_unlock(&h->lock);
+    j->next = h->live;
+    if (h->live) h->live->prev = j;
+    h->live = j;
+    if (!sato_workq_submit(h->cfg.workq, execute, j)) {
+        unlink_job(h, j);
         sato_log_printf("WARNING: request rejected because http work queue depth exceeded, "
                         "it can be increased with the -rpcworkqueue= setting");
         job_free(j);
         evhttp_send_reply(req, 503, "Work queue depth exceeded", NULL);
-        return;
     }
-    h->queue[(h->qhead + h->qlen) % (size_t)h->cfg.queue_depth] = j;
-    h->qlen++;
-    j->next = h->live;
-    if (h->live) h->live->prev = j;
-    h->live = j;
-    pthread_cond_signal(&h->cond);
-    pthread_mutex_unlock(&h->lock);
 }
 
 static int bind_one(sato_httpd_t *h, const char *spec, char *err, size_t errlen) {
@@ -279,11 +249,6 @@ sato_httpd_t *sato_httpd_start(const sato_httpd_config_t *cfg, char *err, size_t
     size_t i;
     int bound = 0;
     h->cfg = *cfg;
-    if (h->cfg.threads < 1) h->cfg.threads = 1;
-    if (h->cfg.queue_depth < 1) h->cfg.queue_depth = 1;
-    pthread_mutex_init(&h->lock, NULL);
-    pthread_cond_init(&h->cond, NULL);
-    h->queue = sato_calloc((size_t)h->cfg.queue_depth, sizeof(*h->queue));
     h->allow = sato_calloc(cfg->nallow + 1, sizeof(*h->allow));
     for (i = 0; i < cfg->nallow; i++) {
         if (!sato_subnet_parse(cfg->allow[i], h->allow[i].addr, h->allow[i].mask, &h->allow[i].family)) {
@@ -313,11 +278,6 @@ sato_httpd_t *sato_httpd_start(const sato_httpd_config_t *cfg, char *err, size_t
         }
     }
     if (bound == 0) goto fail;
-    h->workers = sato_calloc((size_t)h->cfg.threads, sizeof(*h->workers));
-    for (i = 0; i < (size_t)h->cfg.threads; i++) {
-        if (pthread_create(&h->workers[i], NULL, worker, h) != 0) break;
-        h->nworkers++;
-    }
     return h;
 fail:
     sato_httpd_stop(h);
@@ -325,13 +285,7 @@ fail:
 }
 
 void sato_httpd_stop(sato_httpd_t *h) {
-    int i;
     if (h == NULL) return;
-    pthread_mutex_lock(&h->lock);
-    h->stopping = 1;
-    pthread_cond_broadcast(&h->cond);
-    pthread_mutex_unlock(&h->lock);
-    for (i = 0; i < h->nworkers; i++) pthread_join(h->workers[i], NULL);
     /* evhttp_free closes connections and frees their requests; the jobs
      * that referred to them are freed here. */
     if (h->http) evhttp_free(h->http);
@@ -340,10 +294,6 @@ void sato_httpd_stop(sato_httpd_t *h) {
         unlink_job(h, j);
         job_free(j);
     }
-    pthread_mutex_destroy(&h->lock);
-    pthread_cond_destroy(&h->cond);
-    free(h->workers);
-    free(h->queue);
     free(h->allow);
     free(h);
 }
