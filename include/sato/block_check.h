@@ -38,6 +38,7 @@
 #include "sato/coins.h"
 #include "sato/difficulty.h"
 #include "sato/tx_verify.h"
+#include "sato/error.h"
 #include "sato/validation.h"
 
 /* A block's time may be at most this far ahead of the node's clock. */
@@ -179,9 +180,10 @@ int sato_bip30_is_unspendable(int32_t height, const unsigned char hash[32]);
 int sato_bip30_enforced(int32_t height, const unsigned char hash[32],
                         const unsigned char *bip34_hash, const sato_chainparams_t *p);
 
-/* Asks whether the caller's view holds an unspent output at *op: 1 yes,
- * 0 no, -1 the view could not be read. */
-typedef int (*sato_have_coin_fn)(void *ctx, const sato_outpoint_t *op);
+/* Asks whether the caller's view holds an unspent output at *op:
+ * SATO_OK yes, SATO_ENOTFOUND no, any other code: the view could not be
+ * read. */
+typedef sato_err_t (*sato_have_coin_fn)(void *ctx, const sato_outpoint_t *op);
 
 /* BIP30: no transaction of the block may have a txid that already has an
  * unspent output (CONSENSUS "bad-txns-BIP30"), asked before any of the

@@ -71,7 +71,7 @@ typedef struct sato_blockstore sato_blockstore_t;
 /* Opens (creating if needed) the directory dir, which will hold the files.
  * Nothing is read or changed yet; appends are refused until
  * sato_blockstore_truncate has set where they go. */
-sato_err_t sato_blockstore_open(sato_blockstore_t **out, const char *dir,
+SATO_NODISCARD sato_err_t sato_blockstore_open(sato_blockstore_t **out, const char *dir,
                                 const sato_blockstore_opts_t *opts);
 
 /* Closes the files without syncing them: whatever was appended since the
@@ -84,15 +84,15 @@ void sato_blockstore_destroy(sato_blockstore_t *bs);
  * the append positions. A fresh store passes {{0,0},{0,0}}. Fails with
  * SATO_ECORRUPT if an end file is shorter than its recorded end: the
  * database then refers to data that is not on disk. */
-sato_err_t sato_blockstore_truncate(sato_blockstore_t *bs, const sato_blockstore_ends_t *ends);
+SATO_NODISCARD sato_err_t sato_blockstore_truncate(sato_blockstore_t *bs, const sato_blockstore_ends_t *ends);
 
 /* Appends a block (or its undo data, checksummed with the block's hash)
  * and returns where its payload starts. The record is not durable until
  * the next sato_blockstore_flush. A failed append leaves the append
  * position where it was, so the next one overwrites any partial bytes. */
-sato_err_t sato_blockstore_append_block(sato_blockstore_t *bs, sato_filepos_t *pos,
+SATO_NODISCARD sato_err_t sato_blockstore_append_block(sato_blockstore_t *bs, sato_filepos_t *pos,
                                         const unsigned char *data, size_t len);
-sato_err_t sato_blockstore_append_undo(sato_blockstore_t *bs, sato_filepos_t *pos,
+SATO_NODISCARD sato_err_t sato_blockstore_append_undo(sato_blockstore_t *bs, sato_filepos_t *pos,
                                        const unsigned char block_hash[32],
                                        const unsigned char *data, size_t len);
 
@@ -102,7 +102,7 @@ sato_err_t sato_blockstore_append_undo(sato_blockstore_t *bs, sato_filepos_t *po
  * with SATO_EIO (the kernel may have dropped the data while marking it
  * clean), and the node must stop; a restart truncates to the recorded
  * ends. A failed write (SATO_ENOSPC, SATO_EIO) may be retried. */
-sato_err_t sato_blockstore_flush(sato_blockstore_t *bs);
+SATO_NODISCARD sato_err_t sato_blockstore_flush(sato_blockstore_t *bs);
 
 /* The current append positions; after a successful flush, the value to
  * commit to the database. */
@@ -113,9 +113,9 @@ void sato_blockstore_ends(const sato_blockstore_t *bs, sato_blockstore_ends_t *e
  * file) before anything is allocated; an undo record's checksum is
  * verified against block_hash. SATO_ECORRUPT on any mismatch,
  * SATO_ENOTFOUND if the file does not exist. */
-sato_err_t sato_blockstore_read_block(const sato_blockstore_t *bs, sato_buf_t *out,
+SATO_NODISCARD sato_err_t sato_blockstore_read_block(const sato_blockstore_t *bs, sato_buf_t *out,
                                       sato_filepos_t pos);
-sato_err_t sato_blockstore_read_undo(const sato_blockstore_t *bs, sato_buf_t *out,
+SATO_NODISCARD sato_err_t sato_blockstore_read_undo(const sato_blockstore_t *bs, sato_buf_t *out,
                                      const unsigned char block_hash[32], sato_filepos_t pos);
 
 /* Bytes of all blk and rev files, counting the files being appended to up
@@ -132,14 +132,14 @@ uint64_t sato_blockstore_disk_size(const sato_blockstore_t *bs);
  * took, a valid argument (as ends->blk) for sato_blockstore_truncate. */
 typedef int (*sato_blockstore_scan_cb)(void *arg, sato_filepos_t pos,
                                        const unsigned char *data, size_t len);
-sato_err_t sato_blockstore_scan(const sato_blockstore_t *bs, sato_blockstore_scan_cb cb,
+SATO_NODISCARD sato_err_t sato_blockstore_scan(const sato_blockstore_t *bs, sato_blockstore_scan_cb cb,
                                 void *arg, sato_filepos_t *end);
 /* The same walk starting at start (an end position as recorded by the
  * database: the first record after it, then every later file), which is
  * how start-up finds the blocks appended after the last flush. *end is
  * start if no record follows it. SATO_ECORRUPT if start's file is shorter
  * than start. */
-sato_err_t sato_blockstore_scan_from(const sato_blockstore_t *bs, sato_filepos_t start,
+SATO_NODISCARD sato_err_t sato_blockstore_scan_from(const sato_blockstore_t *bs, sato_filepos_t start,
                                      sato_blockstore_scan_cb cb, void *arg, sato_filepos_t *end);
 
 #endif

@@ -42,7 +42,7 @@ const sato_chainparams_t *sato_chainctl_params(const sato_chainctl_t *ctl);
 /* After anything that may have moved the tip: logs UpdateTip for each
  * block now connected (and the blocks disconnected by a reorg), brings the
  * tx index along. A storage error goes through sato_chainctl_fatal. */
-sato_err_t sato_chainctl_tip_changed(sato_chainctl_t *ctl);
+SATO_NODISCARD sato_err_t sato_chainctl_tip_changed(sato_chainctl_t *ctl);
 
 /* Logs a storage error with what the chain state says about it and asks
  * the node to stop. Returns err. */

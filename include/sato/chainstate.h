@@ -78,9 +78,9 @@ void sato_chainstate_opts_init(sato_chainstate_opts_t *o, const sato_chainparams
 /* Opens (creating on first use, with the genesis block) the chain state,
  * accepts blocks stored after the last flush, checks the last blocks, and
  * reconnects stored blocks that have more work than the flushed tip. */
-sato_err_t sato_chainstate_open(sato_chainstate_t **out, const sato_chainstate_opts_t *opts);
+SATO_NODISCARD sato_err_t sato_chainstate_open(sato_chainstate_t **out, const sato_chainstate_opts_t *opts);
 /* Flushes, then closes. Returns the flush's result. */
-sato_err_t sato_chainstate_close(sato_chainstate_t *cs);
+SATO_NODISCARD sato_err_t sato_chainstate_close(sato_chainstate_t *cs);
 /* Closes without flushing (what a crash leaves behind). NULL: no-op. */
 void sato_chainstate_destroy(sato_chainstate_t *cs);
 
@@ -93,7 +93,7 @@ const char *sato_chainstate_error(const sato_chainstate_t *cs);
  * even with no more work than the tip. *is_new (may be NULL) is set if
  * the block was stored now. st says whether this block (or one connected
  * while activating) was rejected. */
-sato_err_t sato_chainstate_process_block(sato_chainstate_t *cs, sato_block_state_t *st,
+SATO_NODISCARD sato_err_t sato_chainstate_process_block(sato_chainstate_t *cs, sato_block_state_t *st,
                                          const sato_block_t *block, int force, int *is_new);
 
 /* Stores headers (Core's ProcessNewBlockHeaders). They must connect to a
@@ -106,7 +106,7 @@ sato_err_t sato_chainstate_process_block(sato_chainstate_t *cs, sato_block_state
  * Core's net layer accumulates a low-work header chain with constant
  * memory (HeadersSyncState) before storing it; that belongs in the peer
  * code, which hands this function only chains that cleared the bar. */
-sato_err_t sato_chainstate_process_headers(sato_chainstate_t *cs, sato_block_state_t *st,
+SATO_NODISCARD sato_err_t sato_chainstate_process_headers(sato_chainstate_t *cs, sato_block_state_t *st,
                                            const sato_block_header_t *headers, size_t n);
 
 /* Core's TestBlockValidity for a block on top of the active tip, proof of
@@ -114,23 +114,23 @@ sato_err_t sato_chainstate_process_headers(sato_chainstate_t *cs, sato_block_sta
  * and ConnectBlock into a scratch view that is thrown away. Changes
  * nothing; st says whether the block would be valid. A block that does
  * not build on the tip is "bad-prevblk". */
-sato_err_t sato_chainstate_test_block(sato_chainstate_t *cs, sato_block_state_t *st,
+SATO_NODISCARD sato_err_t sato_chainstate_test_block(sato_chainstate_t *cs, sato_block_state_t *st,
                                       const sato_block_t *block);
 
 /* Connects the most-work valid chain we have data for. */
-sato_err_t sato_chainstate_activate(sato_chainstate_t *cs, sato_block_state_t *st);
+SATO_NODISCARD sato_err_t sato_chainstate_activate(sato_chainstate_t *cs, sato_block_state_t *st);
 
 /* Writes everything to disk (blk/rev fdatasync, then one LMDB commit). */
-sato_err_t sato_chainstate_flush(sato_chainstate_t *cs);
+SATO_NODISCARD sato_err_t sato_chainstate_flush(sato_chainstate_t *cs);
 
 /* Core's invalidateblock / reconsiderblock. Invalidate marks the block
  * failed, its descendants failed-parent, and moves the tip to the best
  * remaining chain. Reconsider clears the marks on the block, its
  * ancestors and descendants and activates again. SATO_ENOTFOUND for an
  * unknown hash. */
-sato_err_t sato_chainstate_invalidate(sato_chainstate_t *cs, sato_block_state_t *st,
+SATO_NODISCARD sato_err_t sato_chainstate_invalidate(sato_chainstate_t *cs, sato_block_state_t *st,
                                       const unsigned char hash[32]);
-sato_err_t sato_chainstate_reconsider(sato_chainstate_t *cs, sato_block_state_t *st,
+SATO_NODISCARD sato_err_t sato_chainstate_reconsider(sato_chainstate_t *cs, sato_block_state_t *st,
                                       const unsigned char hash[32]);
 
 /* The active tip, a block of the active chain by height (NULL out of
@@ -146,11 +146,11 @@ size_t sato_chainstate_index_size(const sato_chainstate_t *cs);
 /* An unspent output of the active chain's UTXO set (gettxout): SATO_OK
  * with *out filled (script borrowed until the next chainstate call),
  * SATO_ENOTFOUND, or a storage error. */
-sato_err_t sato_chainstate_get_coin(sato_chainstate_t *cs, const sato_outpoint_t *op,
+SATO_NODISCARD sato_err_t sato_chainstate_get_coin(sato_chainstate_t *cs, const sato_outpoint_t *op,
                                     sato_coin_t *out);
 
 /* Reads a stored block back. */
-sato_err_t sato_chainstate_read_block(sato_chainstate_t *cs, sato_block_t *out,
+SATO_NODISCARD sato_err_t sato_chainstate_read_block(sato_chainstate_t *cs, sato_block_t *out,
                                       const sato_blockidx_t *e);
 
 /* Core's gettxoutsetinfo (hash_type hash_serialized_3): the double
@@ -166,13 +166,13 @@ typedef struct {
     int32_t height;
     unsigned char best_block[32];
 } sato_utxo_stats_t;
-sato_err_t sato_chainstate_utxo_stats(sato_chainstate_t *cs, sato_utxo_stats_t *out);
+SATO_NODISCARD sato_err_t sato_chainstate_utxo_stats(sato_chainstate_t *cs, sato_utxo_stats_t *out);
 
 /* Core's VerifyDB over the last n blocks of the active chain: each is
  * re-read and re-checked, its undo data read back (checksum) and applied
  * in a scratch cache to check the block disconnects cleanly. SATO_ECORRUPT
  * if something does not match. */
-sato_err_t sato_chainstate_verify(sato_chainstate_t *cs, unsigned n);
+SATO_NODISCARD sato_err_t sato_chainstate_verify(sato_chainstate_t *cs, unsigned n);
 
 /* Memory held by the coins cache and the coins in it. */
 size_t sato_chainstate_cache_memory(const sato_chainstate_t *cs);

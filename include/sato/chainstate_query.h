@@ -38,7 +38,7 @@ typedef struct {
  * SATO_ENOTFOUND if e has none (genesis, never connected), SATO_ECORRUPT
  * if it does not fit b, or a storage error. *out needs
  * sato_block_undo_clear either way. */
-sato_err_t sato_chainstate_read_undo(sato_chainstate_t *cs, sato_block_undo_t *out,
+SATO_NODISCARD sato_err_t sato_chainstate_read_undo(sato_chainstate_t *cs, sato_block_undo_t *out,
                                      const sato_blockidx_t *e, const sato_block_t *b);
 void sato_block_undo_clear(sato_block_undo_t *u);
 

@@ -37,7 +37,7 @@ void sato_coins_destroy(sato_coins_t *c);
  * filled (its script borrowed from the cache: valid until the next change
  * to this cache), SATO_ENOTFOUND if it is missing or spent (*out zeroed),
  * or a storage error (which says nothing about the coin). */
-sato_err_t sato_coins_get(sato_coins_t *c, const sato_outpoint_t *op, sato_coin_t *out);
+SATO_NODISCARD sato_err_t sato_coins_get(sato_coins_t *c, const sato_outpoint_t *op, sato_coin_t *out);
 
 /* Adds an unspent output (the script is copied). possible_overwrite is
  * set for coinbase outputs, which BIP30's exempt blocks may repeat; an
@@ -48,7 +48,7 @@ void sato_coins_add(sato_coins_t *c, const sato_outpoint_t *op, const sato_coin_
 /* Spends a coin. If moved is not NULL it receives the coin, whose script
  * (a sato_malloc block, possibly NULL when empty) the caller now owns and
  * frees. SATO_ENOTFOUND if missing or spent. */
-sato_err_t sato_coins_spend(sato_coins_t *c, const sato_outpoint_t *op, sato_coin_t *moved);
+SATO_NODISCARD sato_err_t sato_coins_spend(sato_coins_t *c, const sato_outpoint_t *op, sato_coin_t *moved);
 
 /* Pushes every change of child into its parent (Core's BatchWrite) and
  * empties child. */
@@ -58,7 +58,7 @@ void sato_coins_merge(sato_coins_t *child);
 void sato_coins_reset(sato_coins_t *c);
 
 /* Writes every change of a bottom cache into txn (puts and deletes). */
-sato_err_t sato_coins_write(sato_coins_t *c, sato_db_txn_t *txn);
+SATO_NODISCARD sato_err_t sato_coins_write(sato_coins_t *c, sato_db_txn_t *txn);
 /* After the transaction of sato_coins_write committed: the changes are
  * now on disk; drop every entry if erase, else only spent ones and the
  * flags. */

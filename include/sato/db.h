@@ -50,7 +50,7 @@ typedef struct {
  * to *stale_readers when it is not NULL. opts may be NULL. The same
  * environment must not be opened twice in one process (LMDB's locks are
  * per process). */
-sato_err_t sato_db_open(sato_db_t **out, const char *dir, const char *const *tables,
+SATO_NODISCARD sato_err_t sato_db_open(sato_db_t **out, const char *dir, const char *const *tables,
                         size_t n_tables, const sato_db_opts_t *opts, int *stale_readers);
 /* Closes the environment; every transaction must have ended. NULL: no-op. */
 void sato_db_destroy(sato_db_t *db);
@@ -59,30 +59,30 @@ void sato_db_destroy(sato_db_t *db);
 uint64_t sato_db_disk_size(sato_db_t *db);
 /* Deletes the environment's files in dir (it must not be open), durably,
  * so that the next sato_db_open starts empty. A missing file is fine. */
-sato_err_t sato_db_wipe(const char *dir);
+SATO_NODISCARD sato_err_t sato_db_wipe(const char *dir);
 
 /* Current map size in bytes (grows as data is written). */
 size_t sato_db_mapsize(sato_db_t *db);
 
 /* Clears reader slots of dead processes; *dead receives their number. */
-sato_err_t sato_db_reader_check(sato_db_t *db, int *dead);
+SATO_NODISCARD sato_err_t sato_db_reader_check(sato_db_t *db, int *dead);
 
-sato_err_t sato_db_begin_read(sato_db_t *db, sato_db_txn_t **out);
-sato_err_t sato_db_begin_write(sato_db_t *db, sato_db_txn_t **out);
+SATO_NODISCARD sato_err_t sato_db_begin_read(sato_db_t *db, sato_db_txn_t **out);
+SATO_NODISCARD sato_err_t sato_db_begin_write(sato_db_t *db, sato_db_txn_t **out);
 
 /* Copies the value of key into val (replacing its contents). */
-sato_err_t sato_db_get(sato_db_txn_t *txn, sato_buf_t *val, unsigned table,
+SATO_NODISCARD sato_err_t sato_db_get(sato_db_txn_t *txn, sato_buf_t *val, unsigned table,
                        const unsigned char *key, size_t key_len);
 /* Keys are 1..SATO_DB_MAX_KEY bytes (SATO_EINVAL otherwise). */
-sato_err_t sato_db_put(sato_db_txn_t *txn, unsigned table, const unsigned char *key,
+SATO_NODISCARD sato_err_t sato_db_put(sato_db_txn_t *txn, unsigned table, const unsigned char *key,
                        size_t key_len, const unsigned char *val, size_t val_len);
 /* SATO_ENOTFOUND if the key was absent (the transaction stays usable). */
-sato_err_t sato_db_del(sato_db_txn_t *txn, unsigned table, const unsigned char *key,
+SATO_NODISCARD sato_err_t sato_db_del(sato_db_txn_t *txn, unsigned table, const unsigned char *key,
                        size_t key_len);
 
 /* Ends the transaction: a write transaction is committed atomically (all
  * or nothing), a read transaction just released. txn is freed either way. */
-sato_err_t sato_db_commit(sato_db_txn_t *txn);
+SATO_NODISCARD sato_err_t sato_db_commit(sato_db_txn_t *txn);
 /* Ends the transaction discarding its writes. NULL: no-op. */
 void sato_db_abort(sato_db_txn_t *txn);
 
@@ -92,9 +92,9 @@ void sato_db_abort(sato_db_txn_t *txn);
  * pointers from key/value stay valid until the next call on this
  * transaction; copy what you keep. Puts and dels may be mixed with
  * iteration in a write transaction. */
-sato_err_t sato_db_iter_create(sato_db_iter_t **out, sato_db_txn_t *txn, unsigned table);
-sato_err_t sato_db_iter_seek(sato_db_iter_t *it, const unsigned char *key, size_t key_len);
-sato_err_t sato_db_iter_next(sato_db_iter_t *it);
+SATO_NODISCARD sato_err_t sato_db_iter_create(sato_db_iter_t **out, sato_db_txn_t *txn, unsigned table);
+SATO_NODISCARD sato_err_t sato_db_iter_seek(sato_db_iter_t *it, const unsigned char *key, size_t key_len);
+SATO_NODISCARD sato_err_t sato_db_iter_next(sato_db_iter_t *it);
 void sato_db_iter_key(const sato_db_iter_t *it, const unsigned char **key, size_t *key_len);
 void sato_db_iter_value(const sato_db_iter_t *it, const unsigned char **val, size_t *val_len);
 void sato_db_iter_destroy(sato_db_iter_t *it);

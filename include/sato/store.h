@@ -8,21 +8,7 @@
  * with a clear message, never a reason to mark a block or transaction
  * invalid (BIP50, bitcoin/bitcoin#26112). */
 
-typedef enum {
-    SATO_OK = 0,
-    SATO_ENOTFOUND, /* no such key, or no such block/undo file */
-    SATO_EIO,       /* the operating system reported an I/O error */
-    SATO_ECORRUPT,  /* data on disk is not what was written (bad magic,
-                       length, checksum, LMDB page), or the database points
-                       at data that is not on disk */
-    SATO_ENOSPC,    /* the disk is full */
-    SATO_EFULL,     /* a resource limit: LMDB map or transaction too big,
-                       reader table full */
-    SATO_EINVAL,    /* the caller broke the API contract (bad key size,
-                       append before truncate, ...) */
-    SATO_EINTR      /* stopped by a shutdown request before it was done;
-                       nothing half-done was recorded */
-} sato_err_t;
+#include "sato/error.h"
 
 /* A short constant description of err ("I/O error", ...). */
 const char *sato_err_str(sato_err_t err);

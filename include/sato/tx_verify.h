@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "sato/coins.h"
+#include "sato/error.h"
 #include "sato/script.h"
 #include "sato/sigcache.h"
 #include "sato/sighash.h"
@@ -69,11 +70,11 @@ int sato_sequence_locks_calculate(sato_lock_pair_t *out, const sato_tx_t *tx, un
 int sato_sequence_locks_evaluate(const sato_lock_pair_t *locks, int32_t height, int64_t prev_mtp);
 
 /* Both, for a block at `height` whose parent has median time past
- * prev_mtp (Core's SequenceLocks). Returns 1 if the locks are met, 0 if
- * not, -1 if mtp_at failed. */
-int sato_sequence_locks_check(const sato_tx_t *tx, unsigned int flags, const int32_t *prev_heights,
-                              int32_t height, int64_t prev_mtp, sato_mtp_at_fn mtp_at,
-                              void *mtp_ctx);
+ * prev_mtp (Core's SequenceLocks): SATO_OK with *met set to whether the
+ * locks are met, or SATO_EIO if mtp_at could not answer (no verdict). */
+sato_err_t sato_sequence_locks_check(const sato_tx_t *tx, unsigned int flags, const int32_t *prev_heights,
+                                     int32_t height, int64_t prev_mtp, sato_mtp_at_fn mtp_at,
+                                     void *mtp_ctx, int *met);
 
 /* ---- Spent coins ---- */
 

@@ -18,16 +18,16 @@
 typedef struct sato_txindex sato_txindex_t;
 
 /* Opens (creating) the index in dir; wipe (-reindex) empties it first. */
-sato_err_t sato_txindex_open(sato_txindex_t **out, const char *dir, int wipe);
+SATO_NODISCARD sato_err_t sato_txindex_open(sato_txindex_t **out, const char *dir, int wipe);
 /* NULL: no-op. */
 void sato_txindex_destroy(sato_txindex_t *ti);
 
 /* Brings the index to the active tip of cs (whose lock the caller holds). */
-sato_err_t sato_txindex_sync(sato_txindex_t *ti, sato_chainstate_t *cs);
+SATO_NODISCARD sato_err_t sato_txindex_sync(sato_txindex_t *ti, sato_chainstate_t *cs);
 
 /* The block (hash, internal order) that holds txid and the transaction's
  * position in it. SATO_ENOTFOUND if the index does not know txid. */
-sato_err_t sato_txindex_find(sato_txindex_t *ti, unsigned char block_hash[32], uint32_t *pos,
+SATO_NODISCARD sato_err_t sato_txindex_find(sato_txindex_t *ti, unsigned char block_hash[32], uint32_t *pos,
                              const unsigned char txid[32]);
 
 /* The height of the index's best block (-1 before the first sync). */

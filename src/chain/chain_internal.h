@@ -45,11 +45,12 @@ struct sato_chainstate {
     char errmsg[320];
 };
 
-sato_err_t chain_fail(sato_chainstate_t *cs, sato_err_t err, const char *fmt, ...)
+/* Records the failure (its message) and returns err, for `return chain_fail(...)`. */
+SATO_NODISCARD sato_err_t chain_fail(sato_chainstate_t *cs, sato_err_t err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* SATO_ENOSPC (with the message set) if the disk has less free space than
  * opts.min_free_bytes. */
-sato_err_t chain_check_disk_space(sato_chainstate_t *cs);
+SATO_NODISCARD sato_err_t chain_check_disk_space(sato_chainstate_t *cs);
 /* 1 once opts.interrupt is set. */
 int chain_interrupted(const sato_chainstate_t *cs);
 void chain_mark_dirty(sato_chainstate_t *cs, sato_blockidx_t *e);
@@ -62,20 +63,20 @@ void chain_receive_data(sato_chainstate_t *cs, sato_blockidx_t *e);
 /* CheckBlock and ContextualCheckBlock of block b at entry e. */
 int chain_check_block(sato_chainstate_t *cs, sato_block_state_t *st, const sato_block_t *b,
                       sato_blockidx_t *e);
-sato_err_t chain_store_block(sato_chainstate_t *cs, sato_blockidx_t *e, const sato_block_t *b,
+SATO_NODISCARD sato_err_t chain_store_block(sato_chainstate_t *cs, sato_blockidx_t *e, const sato_block_t *b,
                              const sato_filepos_t *known_pos);
-sato_err_t chain_accept_block(sato_chainstate_t *cs, sato_block_state_t *st,
+SATO_NODISCARD sato_err_t chain_accept_block(sato_chainstate_t *cs, sato_block_state_t *st,
                               const sato_block_t *b, int force, const sato_filepos_t *known_pos,
                               sato_blockidx_t **out);
 
 /* ConnectBlock into view (a child of cs->coins), the undo data appended
  * to undo. An invalid block leaves st invalid and returns SATO_OK; view
  * is then to be thrown away. */
-sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sato_blockidx_t *e,
+SATO_NODISCARD sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sato_blockidx_t *e,
                                const sato_block_t *b, sato_coins_t *view, sato_buf_t *undo);
 /* DisconnectBlock of e (read from disk with its undo data) into view.
  * SATO_ECORRUPT if the undo data does not fit the UTXO set. */
-sato_err_t chain_disconnect_block(sato_chainstate_t *cs, sato_blockidx_t *e, sato_coins_t *view);
+SATO_NODISCARD sato_err_t chain_disconnect_block(sato_chainstate_t *cs, sato_blockidx_t *e, sato_coins_t *view);
 
 /* One undo coin (height*2+coinbase u32, value u64, script), the script
  * borrowed from the reader's buffer. */

@@ -29,14 +29,12 @@ typedef struct {
     sato_err_t err;
 } have_ctx_t;
 
-static int have_coin_cb(void *ctx, const sato_outpoint_t *op) {
+static sato_err_t have_coin_cb(void *ctx, const sato_outpoint_t *op) {
     have_ctx_t *h = ctx;
     sato_coin_t c;
     sato_err_t err = sato_coins_get(h->view, op, &c);
-    if (err == SATO_OK) return 1;
-    if (err == SATO_ENOTFOUND) return 0;
-    h->err = err;
-    return -1;
+    if (err != SATO_OK && err != SATO_ENOTFOUND) h->err = err;
+    return err;
 }
 
 sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sato_blockidx_t *e,

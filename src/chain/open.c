@@ -401,7 +401,7 @@ sato_err_t sato_chainstate_open(sato_chainstate_t **out, const sato_chainstate_o
     return SATO_OK;
 fail:
     /* The message outlives the chainstate only in the caller's buffer. */
-    if (err == SATO_EINTR && cs->errmsg[0] == '\0') chain_fail(cs, err, "start-up");
+    if (err == SATO_EINTR && cs->errmsg[0] == '\0') err = chain_fail(cs, err, "start-up");
     if (opts->error && opts->error_len) snprintf(opts->error, opts->error_len, "%s", cs->errmsg);
     sato_chainstate_destroy(cs);
     return err;

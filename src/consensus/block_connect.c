@@ -30,17 +30,17 @@ static void txid_hex(char out[65], const sato_tx_t *tx) {
     sato_hex_encode_rev(out, txid, 32);
 }
 
-/* BIP68 for one transaction: 1 met, 0 not, -1 mtp_at failed. */
-static int check_sequence_locks(const sato_block_connect_t *c, const sato_tx_t *tx,
-                                const sato_coin_t *const *coins, sato_mtp_at_fn mtp_at,
-                                void *mtp_ctx) {
+/* BIP68 for one transaction (see sato_sequence_locks_check). */
+static sato_err_t check_sequence_locks(const sato_block_connect_t *c, const sato_tx_t *tx,
+                                       const sato_coin_t *const *coins, sato_mtp_at_fn mtp_at,
+                                       void *mtp_ctx, int *met) {
     int32_t stack[HEIGHTS_ON_STACK], *heights = stack;
     size_t i;
-    int r;
+    sato_err_t r;
     if (tx->vin_len > HEIGHTS_ON_STACK) heights = sato_malloc(tx->vin_len * sizeof(*heights));
     for (i = 0; i < tx->vin_len; i++) heights[i] = coins[i]->height;
     r = sato_sequence_locks_check(tx, c->lock_flags, heights, c->height, c->prev_mtp, mtp_at,
-                                  mtp_ctx);
+                                  mtp_ctx, met);
     if (heights != stack) free(heights);
     return r;
 }
@@ -52,7 +52,7 @@ int sato_block_connect_tx(sato_block_connect_t *c, sato_block_state_t *st, const
     if (!coinbase) {
         sato_tx_state_t tx_state;
         int64_t fee;
-        int r;
+        int met;
         sato_validation_state_init(&tx_state);
         /* Any transaction failure here is the block's failure. */
         if (!sato_tx_check_inputs(&tx_state, &fee, tx, coins, c->height)) {
@@ -68,9 +68,9 @@ int sato_block_connect_tx(sato_block_connect_t *c, sato_block_state_t *st, const
         }
         /* Relative locks need the coins, so they are checked here rather
          * than with the block's absolute locktimes. */
-        r = check_sequence_locks(c, tx, coins, mtp_at, mtp_ctx);
-        if (r < 0) return sato_validation_error(st, "median time past unavailable");
-        if (r == 0) {
+        if (check_sequence_locks(c, tx, coins, mtp_at, mtp_ctx, &met) != SATO_OK)
+            return sato_validation_error(st, "median time past unavailable");
+        if (!met) {
             txid_hex(hex, tx);
             return sato_validation_invalid(st, SATO_BLOCK_CONSENSUS, "bad-txns-nonfinal",
                                            "contains a non-BIP68-final transaction %s", hex);

@@ -72,11 +72,12 @@ int sato_block_verify_bip30(sato_block_state_t *st, const sato_block_t *b, sato_
     for (i = 0; i < b->txs_len; i++) {
         sato_tx_txid(op.hash, &b->txs[i]);
         for (o = 0; o < b->txs[i].vout_len; o++) {
-            int r;
+            sato_err_t r;
             op.n = (uint32_t)o;
             r = have(ctx, &op);
-            if (r < 0) return sato_validation_error(st, "coin view read failed");
-            if (r > 0) {
+            if (r != SATO_OK && r != SATO_ENOTFOUND)
+                return sato_validation_error(st, "coin view read failed");
+            if (r == SATO_OK) {
                 return sato_validation_invalid(st, SATO_BLOCK_CONSENSUS, "bad-txns-BIP30",
                                                "tried to overwrite transaction");
             }

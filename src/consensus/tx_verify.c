@@ -59,12 +59,14 @@ int sato_sequence_locks_evaluate(const sato_lock_pair_t *locks, int32_t height, 
     return locks->min_height < height && locks->min_time < prev_mtp;
 }
 
-int sato_sequence_locks_check(const sato_tx_t *tx, unsigned int flags, const int32_t *prev_heights,
-                              int32_t height, int64_t prev_mtp, sato_mtp_at_fn mtp_at,
-                              void *mtp_ctx) {
+sato_err_t sato_sequence_locks_check(const sato_tx_t *tx, unsigned int flags, const int32_t *prev_heights,
+                                     int32_t height, int64_t prev_mtp, sato_mtp_at_fn mtp_at,
+                                     void *mtp_ctx, int *met) {
     sato_lock_pair_t locks;
-    if (!sato_sequence_locks_calculate(&locks, tx, flags, prev_heights, mtp_at, mtp_ctx)) return -1;
-    return sato_sequence_locks_evaluate(&locks, height, prev_mtp);
+    *met = 0;
+    if (!sato_sequence_locks_calculate(&locks, tx, flags, prev_heights, mtp_at, mtp_ctx)) return SATO_EIO;
+    *met = sato_sequence_locks_evaluate(&locks, height, prev_mtp);
+    return SATO_OK;
 }
 
 int sato_tx_check_inputs(sato_tx_state_t *st, int64_t *fee, const sato_tx_t *tx,

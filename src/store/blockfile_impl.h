@@ -39,7 +39,7 @@ struct sato_blockstore {
 void blockfile_path(char *out, size_t n, const char *dir, const char *prefix, uint32_t file);
 
 /* pread exactly len bytes at off; a short read is SATO_ECORRUPT. */
-sato_err_t blockfile_read_at(const char *path, int fd, uint64_t off, unsigned char *out, size_t len);
+SATO_NODISCARD sato_err_t blockfile_read_at(const char *path, int fd, uint64_t off, unsigned char *out, size_t len);
 
 /* Bitcoin Core's undo checksum: SHA-256d(block hash || undo payload). */
 void blockfile_undo_checksum(unsigned char out[32], const unsigned char hash[32],

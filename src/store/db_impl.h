@@ -33,6 +33,6 @@ struct sato_db_txn {
 };
 
 /* Maps an LMDB return code to an error and records the detail. */
-sato_err_t db_map_rc(int rc, const char *what);
+SATO_NODISCARD sato_err_t db_map_rc(int rc, const char *what);
 
 #endif

@@ -7,10 +7,10 @@
 
 /* fsyncs a directory, making the creation, removal or renaming of its
  * entries durable (a file's own fdatasync does not cover its name). */
-sato_err_t store_sync_dir(const char *dir);
+SATO_NODISCARD sato_err_t store_sync_dir(const char *dir);
 
 /* Creates dir if it is missing and, when it did, syncs its parent so the
  * new directory survives a power loss. */
-sato_err_t store_mkdir(const char *dir);
+SATO_NODISCARD sato_err_t store_mkdir(const char *dir);
 
 #endif

@@ -98,7 +98,7 @@ int main(void) {
             for (i = 0; i < 110; i++) CHECK(cs_submit(cs, &prefix[i], NULL));
             CHECK(!cs_submit(cs, &bad, &st));
             snprintf(reasons[t], sizeof(reasons[t]), "%s | %s", st.reason, st.debug);
-            sato_chainstate_close(cs);
+            CHECK(sato_chainstate_close(cs) == SATO_OK);
             rm_tree(d);
         }
         test_case(strncmp(reasons[0], "block-script-verify-flag-failed", 31) == 0,

@@ -126,7 +126,7 @@ int main(void) {
     cs = open_small(dir);
     CHECK(cs != NULL);
     cs_stats(cs, &control);
-    sato_chainstate_close(cs);
+    CHECK(sato_chainstate_close(cs) == SATO_OK);
     rm_tree(dir);
     CHECK(control.height == (int32_t)n_blocks);
 
@@ -150,8 +150,7 @@ int main(void) {
             cs = open_small(dir);
             if (cs == NULL) _exit(3);
             run_all_reporting(cs, report[1], kill_at, wait);
-            sato_chainstate_close(cs);
-            _exit(0);
+            _exit(sato_chainstate_close(cs) == SATO_OK ? 0 : 5);
         }
         if (!fault_round) {
             char c;
@@ -178,7 +177,7 @@ int main(void) {
         test_case(ok && stats_equal(&got, &control), "run %zu%s%s: same tip and UTXO hash as the "
                   "uninterrupted run (height %d)", r, fault_round ? " FI_EXIT_AT " : "",
                   fault_round ? sites[r - runs] : "", got.height);
-        sato_chainstate_close(cs);
+        CHECK(sato_chainstate_close(cs) == SATO_OK);
         rm_tree(dir);
     }
     /* F02: killed while reorganising 400 blocks deep. */
@@ -190,12 +189,12 @@ int main(void) {
         CHECK(cs != NULL && feed_range(cs, blocks, REORG_FORK) &&
               feed_range(cs, branch, REORG_B));
         cs_stats(cs, &control_b);
-        sato_chainstate_close(cs);
+        CHECK(sato_chainstate_close(cs) == SATO_OK);
         rm_tree(dir);
         make_tmpdir(tmpl, sizeof(tmpl), "chain-crash-a");
         cs = open_small(tmpl);
         CHECK(cs != NULL && feed_range(cs, blocks, REORG_A));
-        sato_chainstate_close(cs);
+        CHECK(sato_chainstate_close(cs) == SATO_OK);
         for (r = 0; r < REORG_RUNS; r++) {
             int status = 0, ok;
             pid_t pid;
@@ -216,8 +215,7 @@ int main(void) {
                 cs = open_small(dir);
                 if (cs == NULL) _exit(3);
                 feed_range(cs, branch, REORG_B);
-                sato_chainstate_close(cs);
-                _exit(0);
+                _exit(sato_chainstate_close(cs) == SATO_OK ? 0 : 5);
             }
             waitpid(pid, &status, 0);
             if (WIFEXITED(status) && WEXITSTATUS(status) == 137) reorg_killed++;
@@ -232,7 +230,7 @@ int main(void) {
             test_case(ok && stats_equal(&got, &control_b),
                       "reorg run %zu: killed mid-reorg, reaches the winning branch's tip and "
                       "UTXO hash (height %d)", r, got.height);
-            sato_chainstate_close(cs);
+            CHECK(sato_chainstate_close(cs) == SATO_OK);
             rm_tree(dir);
         }
         rm_tree(tmpl);

@@ -511,7 +511,7 @@ int main(void) {
                       refused);
             test_case(rss1 - rss0 < 8192, "B15: memory flat (RSS %ld -> %ld KiB)", rss0, rss1);
             free(batch);
-            sato_chainstate_close(cs2);
+            CHECK(sato_chainstate_close(cs2) == SATO_OK);
             rm_tree(dir2);
         }
         hs[5].nonce ^= 1;

@@ -43,7 +43,7 @@ static int fresh_stats(const char *tag, sato_block_t **parts, const size_t *lens
     if (cs == NULL) return 0;
     for (i = 0; i < n && ok; i++) ok = feed(cs, parts[i], lens[i]);
     cs_stats(cs, s);
-    sato_chainstate_close(cs);
+    CHECK(sato_chainstate_close(cs) == SATO_OK);
     rm_tree(dir);
     return ok;
 }
@@ -115,7 +115,7 @@ int main(void) {
     if (cs != NULL) {
         cs_stats(cs, &sa);
         test_case(stats_equal(&sa, &sd), "restart after the reorgs: same tip and UTXO hash");
-        sato_chainstate_close(cs);
+        CHECK(sato_chainstate_close(cs) == SATO_OK);
     }
     rm_tree(dir);
     free_blocks(common, common_n);

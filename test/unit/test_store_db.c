@@ -54,7 +54,7 @@ static int is_absent(sato_db_t *db, unsigned table, const unsigned char *k, size
     sato_buf_init(&v);
     if (sato_db_begin_read(db, &t) != SATO_OK) return 0;
     ok = sato_db_get(t, &v, table, k, kl) == SATO_ENOTFOUND && v.len == 0;
-    sato_db_commit(t);
+    IGNORE_RESULT(sato_db_commit(t)); /* a read txn ends either way */
     sato_buf_clear(&v);
     return ok;
 }
@@ -213,7 +213,7 @@ static void *reader_main(void *p) {
         e = sato_db_get(t, &v, COINS, k, 8);
         if (e != SATO_OK && e != SATO_ENOTFOUND) a->errors++;
         nanosleep(&ts, NULL); /* hold the transaction a little */
-        sato_db_commit(t);
+        if (sato_db_commit(t) != SATO_OK) a->errors++;
         a->reads++;
     }
     sato_buf_clear(&v);
@@ -361,7 +361,7 @@ static pid_t child_reader(const char *dir, int hold_fd, int close_fd) {
         if (sato_db_open(&cdb, dir, TABLES, 3, NULL, NULL) != SATO_OK) _exit(2);
         if (sato_db_begin_read(cdb, &t) != SATO_OK) _exit(3);
         if (hold_fd >= 0) {
-            sato_db_commit(t);
+            if (sato_db_commit(t) != SATO_OK) _exit(4);
             while (read(hold_fd, &c, 1) > 0) {
             }
         }
