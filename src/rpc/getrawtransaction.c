@@ -12,53 +12,41 @@
 #include "sato/tx_json.h"
 #include "sato/txindex.h"
 
-/* Reads block e and moves its transaction txid (pos: where to look first)
- * into *tx. Returns SATO_ENOTFOUND if the block does not hold it. */
-static sato_err_t tx_from_block(sato_tx_t *tx, sato_chainstate_t *cs, const sato_blockidx_t *e,
-                                const unsigned char txid[32], size_t pos) {
-    sato_block_t b;
+/* Reads block e into *b (the caller clears it) and finds transaction
+ * txid there, looking at pos first; *index receives its position.
+ * SATO_ENOTFOUND if the block does not hold it. */
+static sato_err_t find_in_block(sato_block_t *b, size_t *index, sato_chainstate_t *cs,
+                                const sato_blockidx_t *e, const unsigned char txid[32], size_t pos) {
     sato_err_t err;
     size_t i;
-    sato_tx_init(tx);
-    if ((err = sato_chainstate_read_block(cs, &b, e)) != SATO_OK) return err;
-    err = SATO_ENOTFOUND;
-    for (i = 0; i < b.txs_len; i++) {
-        size_t k = (pos + i) % b.txs_len;
+    if ((err = sato_chainstate_read_block(cs, b, e)) != SATO_OK) return err;
+    for (i = 0; i < b->txs_len; i++) {
+        size_t k = (pos + i) % b->txs_len;
         unsigned char h[32];
-        sato_tx_txid(h, &b.txs[k]);
+        sato_tx_txid(h, &b->txs[k]);
         if (memcmp(h, txid, 32) == 0) {
-            sato_tx_copy(tx, &b.txs[k]);
-            err = SATO_OK;
-            break;
+            *index = k;
+            return SATO_OK;
         }
     }
-    sato_block_clear(&b);
-    return err;
+    return SATO_ENOTFOUND;
 }
 
 static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
-    unsigned char txid[32], block_hash[32], genesis_root[32];
+    unsigned char txid[32], block_hash[32];
     int64_t verbosity = 0;
     json_t *v, *out = NULL;
     sato_chainctl_t *ctl;
     sato_chainstate_t *cs;
     const sato_blockidx_t *given = NULL, *in_block = NULL;
     sato_txindex_t *ti;
-    sato_tx_t tx;
+    const sato_tx_t *tx = NULL;
+    sato_block_t b; /* the block holding tx, read once */
+    size_t index = 0;
     sato_err_t err;
-    int have_tx = 0;
 
+    sato_block_init(&b);
     if (!rpc_param_hash(req, 0, "parameter 1", txid)) return NULL;
-    {
-        sato_block_t g;
-        sato_chainparams_genesis(&g, req->ctx->chain);
-        memcpy(genesis_root, g.header.merkle_root, 32);
-        sato_block_clear(&g);
-    }
-    if (memcmp(txid, genesis_root, 32) == 0)
-        return sato_rpc_error(req, SATO_RPC_INVALID_ADDRESS_OR_KEY,
-                              "The genesis block coinbase is not considered an ordinary transaction and cannot be "
-                              "retrieved");
     v = sato_rpc_param(req, 1);
     if (v != NULL && json_is_boolean(v))
         verbosity = json_is_true(v);
@@ -68,6 +56,13 @@ static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
     if ((ctl = rpc_chain_lock(req)) == NULL) return NULL;
     cs = sato_chainctl_chainstate(ctl);
     ti = sato_chainctl_txindex(ctl);
+    /* The genesis header is in the index: no block to rebuild. */
+    if (memcmp(txid, sato_chainstate_at(cs, 0)->header.merkle_root, 32) == 0) {
+        sato_rpc_error(req, SATO_RPC_INVALID_ADDRESS_OR_KEY,
+                       "The genesis block coinbase is not considered an ordinary transaction and cannot be "
+                       "retrieved");
+        goto out;
+    }
     if (sato_rpc_has_param(req, 2)) {
         if ((given = sato_chainstate_lookup(cs, block_hash)) == NULL) {
             sato_rpc_error(req, SATO_RPC_INVALID_ADDRESS_OR_KEY, "Block hash not found");
@@ -77,9 +72,9 @@ static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
             sato_rpc_error(req, SATO_RPC_MISC_ERROR, "Block not available");
             goto out;
         }
-        err = tx_from_block(&tx, cs, given, txid, 0);
+        err = find_in_block(&b, &index, cs, given, txid, 0);
         if (err == SATO_OK) {
-            have_tx = 1;
+            tx = &b.txs[index];
             in_block = given;
         } else if (err != SATO_ENOTFOUND) {
             rpc_storage_error(req, ctl, err, "Failed to read block");
@@ -89,15 +84,15 @@ static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
         uint32_t pos;
         err = sato_txindex_find(ti, block_hash, &pos, txid);
         if (err == SATO_OK && (in_block = sato_chainstate_lookup(cs, block_hash)) != NULL) {
-            err = tx_from_block(&tx, cs, in_block, txid, pos);
-            if (err == SATO_OK) have_tx = 1;
+            err = find_in_block(&b, &index, cs, in_block, txid, pos);
+            if (err == SATO_OK) tx = &b.txs[index];
         }
         if (err != SATO_OK && err != SATO_ENOTFOUND) {
             rpc_storage_error(req, ctl, err, "Failed to read the transaction index");
             goto out;
         }
     }
-    if (!have_tx) {
+    if (tx == NULL) {
         const char *msg;
         if (given != NULL)
             msg = "No such transaction found in the provided block";
@@ -110,7 +105,7 @@ static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
         goto out;
     }
     if (verbosity <= 0) {
-        out = sato_tx_hex_json(&tx);
+        out = sato_tx_hex_json(tx);
         goto out;
     }
     out = json_object();
@@ -119,40 +114,26 @@ static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
     {
         /* Verbosity 2: the fee and each input's prevout from the block's
          * undo data, where there is some (not for a coinbase). */
-        sato_block_t b;
         sato_block_undo_t undo;
         const sato_coin_t *spent = NULL;
         json_t *txj;
         memset(&undo, 0, sizeof(undo));
         sato_buf_init(&undo.raw);
-        sato_block_init(&b);
-        if (verbosity >= 2 && !sato_tx_is_coinbase(&tx) && (in_block->status & SATO_BLOCKIDX_HAVE_UNDO)) {
-            size_t i;
-            unsigned char h[32];
-            err = sato_chainstate_read_block(cs, &b, in_block);
-            if (err == SATO_OK) err = sato_chainstate_read_undo(cs, &undo, in_block, &b);
-            if (err != SATO_OK) {
+        if (verbosity >= 2 && !sato_tx_is_coinbase(tx) && (in_block->status & SATO_BLOCKIDX_HAVE_UNDO)) {
+            if (sato_chainstate_read_undo(cs, &undo, in_block, &b) != SATO_OK) {
                 sato_block_undo_clear(&undo);
-                sato_block_clear(&b);
                 json_decref(out);
                 out = sato_rpc_error(req, SATO_RPC_INTERNAL_ERROR,
                                      "Undo data expected but can't be read. This could be due to disk corruption "
                                      "or a conflict with a pruning event.");
                 goto out;
             }
-            for (i = 1; i < b.txs_len; i++) {
-                sato_tx_txid(h, &b.txs[i]);
-                if (memcmp(h, txid, 32) == 0) {
-                    spent = &undo.coins[undo.first[i]];
-                    break;
-                }
-            }
+            spent = &undo.coins[undo.first[index]];
         }
-        txj = rpc_tx_json_undo(req->ctx->chain->addr, &tx, spent, 1, 1);
+        txj = rpc_tx_json_undo(req->ctx->chain->addr, tx, spent, 1, 1);
         json_object_update(out, txj);
         json_decref(txj);
         sato_block_undo_clear(&undo);
-        sato_block_clear(&b);
     }
     json_object_set_new(out, "blockhash", rpc_hash_json(in_block->hash));
     if (sato_chainstate_at(cs, in_block->height) == in_block) {
@@ -164,7 +145,7 @@ static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
         json_object_set_new(out, "confirmations", json_integer(0));
     }
 out:
-    if (have_tx) sato_tx_clear(&tx);
+    sato_block_clear(&b);
     sato_chainctl_unlock(ctl);
     return out;
 }
