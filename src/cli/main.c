@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -314,8 +315,19 @@ int main(int argc, char **argv) {
         goto out;
     }
     sato_args_ignore_unknown_config(args); /* the node's options live there too */
-    datadir = sato_args_is_set(args, "datadir") ? sato_strdup(sato_args_get(args, "datadir"))
-                                                : path_join(home ? home : ".", ".sato");
+    /* bitcoin-cli's CheckDataDirOption: a -datadir given must be a
+     * directory (the parser refuses an empty one). */
+    if (sato_args_is_set(args, "datadir")) {
+        const char *dd = sato_args_get(args, "datadir");
+        struct stat st;
+        if (stat(dd, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "Error: Specified data directory \"%s\" does not exist.\n", dd);
+            goto out;
+        }
+        datadir = sato_strdup(dd);
+    } else {
+        datadir = path_join(home ? home : ".", ".sato");
+    }
     conf = path_join(datadir, sato_args_get_str(args, "conf", "sato.conf"));
     if (!sato_args_read_config(args, conf, sato_args_is_set(args, "conf"), err, sizeof(err))) {
         fprintf(stderr, "Error reading configuration file: %s\n", err);

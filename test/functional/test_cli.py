@@ -80,3 +80,17 @@ def test_cli_getinfo_and_chain_calls(node):
     assert r.returncode == 0 and len(r.stdout.strip()) > 160
     r = node.cli("gettxoutsetinfo")
     assert r.returncode == 0 and '"total_amount": 100.00000000' in r.stdout
+
+
+def test_cli_missing_datadir(tmp_path):
+    # bitcoin-cli's CheckDataDirOption: refused before anything is read or
+    # sent, with its words and exit status 1.
+    missing = str(tmp_path / "missing")
+    a_file = tmp_path / "file"
+    a_file.write_text("")
+    for bad in (missing, str(a_file)):
+        r = subprocess.run([SATO_CLI, "-regtest", "-datadir=" + bad, "-rpcport=1", "-rpcpassword=x", "uptime"],
+                           capture_output=True, text=True, timeout=30)
+        assert r.returncode == 1
+        assert r.stderr == 'Error: Specified data directory "%s" does not exist.\n' % bad
+        assert r.stdout == ""
