@@ -12,6 +12,7 @@
 #include "sato/descriptor.h"
 #include "sato/difficulty.h"
 #include "sato/hex.h"
+#include "sato/log.h"
 #include "sato/mem.h"
 #include "sato/merkle.h"
 #include "sato/miner.h"
@@ -60,23 +61,31 @@ static int solve(sato_block_header_t *h, const sato_chainparams_t *p, uint64_t *
     return ok;
 }
 
-/* Core's ProcessNewBlock as far as the RPCs see it: a block already known
- * to be invalid is refused as "duplicate-invalid" before anything else
- * (Core's AcceptBlockHeader looks at that first; the chain state answers
- * it only for blocks it has no data of). */
-static sato_err_t process_block(sato_chainstate_t *cs, sato_block_state_t *st, const sato_block_t *b,
+/* Core's ProcessNewBlock as far as the RPCs see it. CheckBlock comes
+ * first, before any look-up by hash: a tampered copy of a known block
+ * (transactions that no longer match its merkle root) gets CheckBlock's
+ * reason, not "duplicate", and that verdict is never remembered. Then a
+ * block already known to be invalid is "duplicate-invalid" (Core's
+ * AcceptBlockHeader), and the chain state does the rest. A block refused
+ * here is logged as the chain state logs the ones it refuses. */
+static sato_err_t process_block(sato_chainctl_t *ctl, sato_block_state_t *st, const sato_block_t *b,
                                 int *is_new) {
+    sato_chainstate_t *cs = sato_chainctl_chainstate(ctl);
     unsigned char hash[32];
     const sato_blockidx_t *e;
-    sato_block_header_hash(hash, &b->header);
-    e = sato_chainstate_lookup(cs, hash);
-    if (e != NULL && (e->status & SATO_BLOCKIDX_FAILED_MASK)) {
-        sato_validation_state_init(st);
+    char why[SATO_REJECT_REASON_MAX + SATO_DEBUG_MESSAGE_MAX + 4];
+    if (is_new != NULL) *is_new = 0;
+    sato_validation_state_init(st);
+    if (sato_block_check(st, b, sato_chainctl_params(ctl), 1, 1)) {
+        sato_block_header_hash(hash, &b->header);
+        e = sato_chainstate_lookup(cs, hash);
+        if (e == NULL || !(e->status & SATO_BLOCKIDX_FAILED_MASK))
+            return sato_chainstate_process_block(cs, st, b, 1, is_new);
         sato_validation_invalid(st, SATO_BLOCK_CACHED_INVALID, "duplicate-invalid", NULL);
-        if (is_new != NULL) *is_new = 0;
-        return SATO_OK;
     }
-    return sato_chainstate_process_block(cs, st, b, 1, is_new);
+    sato_validation_state_string(why, sizeof(why), st);
+    sato_log_printf("[error] ProcessNewBlock: AcceptBlock FAILED (%s)", why);
+    return SATO_OK;
 }
 
 /* Processes a block we made; on an invalid block fills req's error with
@@ -84,7 +93,7 @@ static sato_err_t process_block(sato_chainstate_t *cs, sato_block_state_t *st, c
 static int submit_own(sato_rpc_request_t *req, sato_chainctl_t *ctl, const sato_block_t *b, int code,
                       const char *prefix) {
     sato_block_state_t st;
-    sato_err_t err = process_block(sato_chainctl_chainstate(ctl), &st, b, NULL);
+    sato_err_t err = process_block(ctl, &st, b, NULL);
     if (err != SATO_OK) {
         rpc_storage_error(req, ctl, err, "Failed to store a new block");
         return 0;
@@ -295,6 +304,7 @@ static json_t *rpc_submitblock(sato_rpc_request_t *req) {
     const char *hex;
     unsigned char *data, hash[32];
     size_t len;
+    sato_reader_t r;
     sato_block_t b;
     sato_chainctl_t *ctl;
     sato_chainstate_t *cs;
@@ -308,7 +318,10 @@ static json_t *rpc_submitblock(sato_rpc_request_t *req) {
         free(data);
         return sato_rpc_error(req, SATO_RPC_DESERIALIZATION_ERROR, "Block decode failed");
     }
-    parsed = sato_block_parse(&b, data, len);
+    /* Core's DecodeHexBlk reads one block from the bytes and ignores
+     * whatever follows it. */
+    sato_reader_init(&r, data, len);
+    parsed = sato_block_read(&b, &r);
     free(data);
     if (!parsed) return sato_rpc_error(req, SATO_RPC_DESERIALIZATION_ERROR, "Block decode failed");
     if ((ctl = rpc_chain_lock(req)) == NULL) {
@@ -319,7 +332,7 @@ static json_t *rpc_submitblock(sato_rpc_request_t *req) {
     if ((prev = sato_chainstate_lookup(cs, b.header.prev_hash)) != NULL)
         add_witness_nonce(&b, prev, sato_chainctl_params(ctl));
     sato_block_header_hash(hash, &b.header);
-    err = process_block(cs, &st, &b, &is_new);
+    err = process_block(ctl, &st, &b, &is_new);
     if (err != SATO_OK) {
         rpc_storage_error(req, ctl, err, "Failed to store a submitted block");
         goto out;

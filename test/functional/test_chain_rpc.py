@@ -132,6 +132,45 @@ def test_submitblock_submitheader_and_utxo_hash(make_node):
     assert rpc_error(b, "submitblock", "0000") == (-22, "Block decode failed")
 
 
+def test_submitblock_trailing_bytes_and_copies(make_node):
+    """Core's submitblock: DecodeHexBlk reads one block and ignores what
+    follows; CheckBlock runs before the look-up by hash, so a tampered copy
+    of a known block is judged on its bytes, never called a duplicate."""
+    a, b = make_node(), make_node()
+    hashes = a.rpc("generatetoaddress", 3, ADDR)
+    blocks = [a.rpc("getblock", h, 0) for h in hashes]
+    # Trailing bytes after the block are ignored; the block is stored as it is.
+    assert b.rpc("submitblock", blocks[0] + "00") is None
+    assert b.rpc("submitblock", blocks[1] + "deadbeef" * 8) is None
+    assert b.rpc("getbestblockhash") == hashes[1]
+    assert b.rpc("getblock", hashes[0], 0) == blocks[0] and b.rpc("getblock", hashes[1], 0) == blocks[1]
+    # Identical copies, with or without trailing bytes.
+    assert b.rpc("submitblock", blocks[1]) == "duplicate"
+    assert b.rpc("submitblock", blocks[0] + "ff") == "duplicate"
+    # A copy of a connected block with its coinbase's lock time (the last
+    # four bytes) changed: same header, so same hash, but the transactions
+    # no longer match the merkle root.
+    tampered = blocks[1][:-8] + "01000000"
+    assert header_hash(bytes.fromhex(tampered[:160])) == hashes[1]
+    assert b.rpc("submitblock", tampered) == "bad-txnmrklroot"
+    assert b.rpc("submitblock", tampered + "00") == "bad-txnmrklroot"
+    with open(os.path.join(b.chaindir, "debug.log")) as f:
+        assert "[error] ProcessNewBlock: AcceptBlock FAILED (bad-txnmrklroot" in f.read()
+    # Nothing was remembered against the hash.
+    assert b.rpc("getbestblockhash") == hashes[1]
+    assert {t["hash"]: t["status"] for t in b.rpc("getchaintips")}[hashes[1]] == "active"
+    assert b.rpc("submitblock", blocks[1]) == "duplicate"
+    # A block the node holds as invalid: an identical copy is
+    # "duplicate-invalid", a tampered one still gets CheckBlock's reason.
+    b.rpc("invalidateblock", hashes[1])
+    assert b.rpc("submitblock", blocks[1]) == "duplicate-invalid"
+    with open(os.path.join(b.chaindir, "debug.log")) as f:
+        assert "[error] ProcessNewBlock: AcceptBlock FAILED (duplicate-invalid)" in f.read()
+    assert b.rpc("submitblock", tampered) == "bad-txnmrklroot"
+    # A block cut short is still undecodable.
+    assert rpc_error(b, "submitblock", blocks[2][:-2]) == (-22, "Block decode failed")
+
+
 def test_generateblock_and_descriptor(make_node):
     node = make_node(["-txindex"])
     h = node.rpc("generatetodescriptor", 2, "raw(51)")
