@@ -3,6 +3,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 TEST_BUILD ?= build-test
 DATADIR ?= $(CURDIR)/data
+# Extra satod flags for `make run`, e.g. make run ARGS="-debug=rpc -txindex".
+ARGS ?=
 
 .PHONY: all deps build run test unit functional bench fuzz clean
 
@@ -22,7 +24,7 @@ run: build
 	@echo "  ./$(BUILD)/sato-cli -regtest -datadir=$(DATADIR) help"
 	@echo "  ./$(BUILD)/sato-cli -regtest -datadir=$(DATADIR) -getinfo"
 	@echo "  ./$(BUILD)/sato-cli -regtest -datadir=$(DATADIR) generatetoaddress 101 bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"
-	./$(BUILD)/satod -regtest -datadir=$(DATADIR)
+	./$(BUILD)/satod -regtest -datadir=$(DATADIR) $(ARGS)
 
 # Tests build with clang (for libFuzzer) when it is there, always with
 # AddressSanitizer and UndefinedBehaviorSanitizer, and warnings as errors.
