@@ -65,9 +65,11 @@ int chain_check_block(sato_chainstate_t *cs, sato_block_state_t *st, const sato_
                       sato_blockidx_t *e);
 SATO_NODISCARD sato_err_t chain_store_block(sato_chainstate_t *cs, sato_blockidx_t *e, const sato_block_t *b,
                              const sato_filepos_t *known_pos);
+/* Core's AcceptBlock; checked: CheckBlock already passed (only the
+ * contextual checks remain). */
 SATO_NODISCARD sato_err_t chain_accept_block(sato_chainstate_t *cs, sato_block_state_t *st,
-                              const sato_block_t *b, int force, const sato_filepos_t *known_pos,
-                              sato_blockidx_t **out);
+                                             const sato_block_t *b, int force, int checked,
+                                             const sato_filepos_t *known_pos, sato_blockidx_t **out);
 
 /* ConnectBlock into view (a child of cs->coins), the undo data appended
  * to undo. An invalid block leaves st invalid and returns SATO_OK; view

@@ -172,7 +172,7 @@ static int recover_one(recover_t *rx, sato_filepos_t pos, const unsigned char *d
         return 0;
     }
     sato_validation_state_init(&st);
-    rx->err = chain_accept_block(cs, &st, &b, 1, &pos, &e);
+    rx->err = chain_accept_block(cs, &st, &b, 1, 0, &pos, &e);
     if (e != NULL) rx->accepted++;
     sato_block_clear(&b);
     return 1;

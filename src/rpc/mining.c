@@ -12,7 +12,6 @@
 #include "sato/descriptor.h"
 #include "sato/difficulty.h"
 #include "sato/hex.h"
-#include "sato/log.h"
 #include "sato/mem.h"
 #include "sato/merkle.h"
 #include "sato/miner.h"
@@ -61,31 +60,11 @@ static int solve(sato_block_header_t *h, const sato_chainparams_t *p, uint64_t *
     return ok;
 }
 
-/* Core's ProcessNewBlock as far as the RPCs see it. CheckBlock comes
- * first, before any look-up by hash: a tampered copy of a known block
- * (transactions that no longer match its merkle root) gets CheckBlock's
- * reason, not "duplicate", and that verdict is never remembered. Then a
- * block already known to be invalid is "duplicate-invalid" (Core's
- * AcceptBlockHeader), and the chain state does the rest. A block refused
- * here is logged as the chain state logs the ones it refuses. */
+/* Core's ProcessNewBlock (the chain state runs CheckBlock before any
+ * look-up by hash, and logs what it refuses). */
 static sato_err_t process_block(sato_chainctl_t *ctl, sato_block_state_t *st, const sato_block_t *b,
                                 int *is_new) {
-    sato_chainstate_t *cs = sato_chainctl_chainstate(ctl);
-    unsigned char hash[32];
-    const sato_blockidx_t *e;
-    char why[SATO_REJECT_REASON_MAX + SATO_DEBUG_MESSAGE_MAX + 4];
-    if (is_new != NULL) *is_new = 0;
-    sato_validation_state_init(st);
-    if (sato_block_check(st, b, sato_chainctl_params(ctl), 1, 1)) {
-        sato_block_header_hash(hash, &b->header);
-        e = sato_chainstate_lookup(cs, hash);
-        if (e == NULL || !(e->status & SATO_BLOCKIDX_FAILED_MASK))
-            return sato_chainstate_process_block(cs, st, b, 1, is_new);
-        sato_validation_invalid(st, SATO_BLOCK_CACHED_INVALID, "duplicate-invalid", NULL);
-    }
-    sato_validation_state_string(why, sizeof(why), st);
-    sato_log_printf("[error] ProcessNewBlock: AcceptBlock FAILED (%s)", why);
-    return SATO_OK;
+    return sato_chainstate_process_block(sato_chainctl_chainstate(ctl), st, b, 1, is_new);
 }
 
 /* Processes a block we made; on an invalid block fills req's error with
