@@ -52,13 +52,13 @@ int sato_chainctl_failed(const sato_chainctl_t *ctl);
 
 /* Transactions in the active chain up to and including e (which must be
  * on the active chain). */
-uint64_t sato_chainctl_chain_tx(sato_chainctl_t *ctl, const sato_blockidx_t *e);
+uint64_t sato_chainctl_chain_tx(sato_chainctl_t *ctl, const sato_blocknode_t *e);
 
 /* Core's GuessVerificationProgress for e on the active chain, in [0, 1].
  * Sato has no per-network transaction statistics (Core's chainTxData):
  * the rate is the chain's own average so far, so the estimate says how
  * far e's timestamp is from now in transactions at that rate. */
-double sato_chainctl_progress(sato_chainctl_t *ctl, const sato_blockidx_t *e);
+double sato_chainctl_progress(sato_chainctl_t *ctl, const sato_blocknode_t *e);
 
 /* Core's IsInitialBlockDownload: until the tip has the network's minimum
  * chain work and is less than a day old; false for good after that. */

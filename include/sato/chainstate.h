@@ -135,12 +135,12 @@ SATO_NODISCARD sato_err_t sato_chainstate_reconsider(sato_chainstate_t *cs, sato
 
 /* The active tip, a block of the active chain by height (NULL out of
  * range), and an entry by hash (NULL if unknown). */
-const sato_blockidx_t *sato_chainstate_tip(const sato_chainstate_t *cs);
-const sato_blockidx_t *sato_chainstate_at(const sato_chainstate_t *cs, int32_t height);
-const sato_blockidx_t *sato_chainstate_lookup(const sato_chainstate_t *cs,
+const sato_blocknode_t *sato_chainstate_tip(const sato_chainstate_t *cs);
+const sato_blocknode_t *sato_chainstate_at(const sato_chainstate_t *cs, int32_t height);
+const sato_blocknode_t *sato_chainstate_lookup(const sato_chainstate_t *cs,
                                               const unsigned char hash[32]);
 /* The header with the most work (possibly without data). */
-const sato_blockidx_t *sato_chainstate_best_header(const sato_chainstate_t *cs);
+const sato_blocknode_t *sato_chainstate_best_header(const sato_chainstate_t *cs);
 size_t sato_chainstate_index_size(const sato_chainstate_t *cs);
 
 /* An unspent output of the active chain's UTXO set (gettxout): SATO_OK
@@ -151,7 +151,7 @@ SATO_NODISCARD sato_err_t sato_chainstate_get_coin(sato_chainstate_t *cs, const 
 
 /* Reads a stored block back. */
 SATO_NODISCARD sato_err_t sato_chainstate_read_block(sato_chainstate_t *cs, sato_block_t *out,
-                                      const sato_blockidx_t *e);
+                                      const sato_blocknode_t *e);
 
 /* Core's gettxoutsetinfo (hash_type hash_serialized_3): the double
  * SHA-256 over every coin in key order, serialized as outpoint,

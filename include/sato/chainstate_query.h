@@ -17,7 +17,7 @@
 
 /* Calls cb for every block index entry, in no particular order. */
 void sato_chainstate_foreach(const sato_chainstate_t *cs,
-                             void (*cb)(void *arg, const sato_blockidx_t *e), void *arg);
+                             void (*cb)(void *arg, const sato_blocknode_t *e), void *arg);
 
 
 /* Size of the chainstate database file (gettxoutsetinfo's disk_size). */
@@ -39,7 +39,7 @@ typedef struct {
  * if it does not fit b, or a storage error. *out needs
  * sato_block_undo_clear either way. */
 SATO_NODISCARD sato_err_t sato_chainstate_read_undo(sato_chainstate_t *cs, sato_block_undo_t *out,
-                                     const sato_blockidx_t *e, const sato_block_t *b);
+                                     const sato_blocknode_t *e, const sato_block_t *b);
 void sato_block_undo_clear(sato_block_undo_t *u);
 
 /* Bytes used by the blk and rev files. */

@@ -10,7 +10,7 @@
 #include "sato/siphash.h"
 
 struct sato_blockindex {
-    sato_blockidx_t **slots;
+    sato_blocknode_t **slots;
     size_t cap;
     size_t count;
     uint64_t k0, k1;
@@ -39,7 +39,7 @@ static size_t home(const sato_blockindex_t *bi, const unsigned char hash[32]) {
     return (size_t)sato_siphash_uint256(bi->k0, bi->k1, hash) & (bi->cap - 1);
 }
 
-sato_blockidx_t *sato_blockindex_find(const sato_blockindex_t *bi, const unsigned char hash[32]) {
+sato_blocknode_t *sato_blockindex_find(const sato_blockindex_t *bi, const unsigned char hash[32]) {
     size_t i = home(bi, hash);
     while (bi->slots[i] != NULL) {
         if (memcmp(bi->slots[i]->hash, hash, 32) == 0) return bi->slots[i];
@@ -48,7 +48,7 @@ sato_blockidx_t *sato_blockindex_find(const sato_blockindex_t *bi, const unsigne
     return NULL;
 }
 
-static void place(sato_blockindex_t *bi, sato_blockidx_t *e) {
+static void place(sato_blockindex_t *bi, sato_blocknode_t *e) {
     size_t i = home(bi, e->hash);
     while (bi->slots[i] != NULL) i = (i + 1) & (bi->cap - 1);
     bi->slots[i] = e;
@@ -64,7 +64,7 @@ static int32_t skip_height(int32_t h) {
     return (h & 1) ? clear_lowest_bit(clear_lowest_bit(h - 1)) + 1 : clear_lowest_bit(h);
 }
 
-sato_blockidx_t *sato_blockidx_ancestor(sato_blockidx_t *e, int32_t height) {
+const sato_blocknode_t *sato_blocknode_ancestor(const sato_blocknode_t *e, int32_t height) {
     if (e == NULL || height > e->height || height < 0) return NULL;
     while (e->height > height) {
         int32_t hs = skip_height(e->height), hs_prev = skip_height(e->height - 1);
@@ -80,9 +80,9 @@ sato_blockidx_t *sato_blockidx_ancestor(sato_blockidx_t *e, int32_t height) {
     return e;
 }
 
-sato_blockidx_t *sato_blockidx_fork(sato_blockidx_t *a, sato_blockidx_t *b) {
-    if (a->height > b->height) a = sato_blockidx_ancestor(a, b->height);
-    else if (b->height > a->height) b = sato_blockidx_ancestor(b, a->height);
+const sato_blocknode_t *sato_blocknode_fork(const sato_blocknode_t *a, const sato_blocknode_t *b) {
+    if (a->height > b->height) a = sato_blocknode_ancestor(a, b->height);
+    else if (b->height > a->height) b = sato_blocknode_ancestor(b, a->height);
     while (a != b) {
         a = a->prev;
         b = b->prev;
@@ -90,9 +90,9 @@ sato_blockidx_t *sato_blockidx_fork(sato_blockidx_t *a, sato_blockidx_t *b) {
     return a;
 }
 
-sato_blockidx_t *sato_blockindex_add(sato_blockindex_t *bi, const unsigned char hash[32],
-                                     const sato_block_header_t *header, sato_blockidx_t *prev) {
-    sato_blockidx_t *e = sato_calloc(1, sizeof(*e));
+sato_blocknode_t *sato_blockindex_add(sato_blockindex_t *bi, const unsigned char hash[32],
+                                     const sato_block_header_t *header, sato_blocknode_t *prev) {
+    sato_blocknode_t *e = sato_calloc(1, sizeof(*e));
     sato_u256_t proof;
     memcpy(e->hash, hash, 32);
     e->header = *header;
@@ -101,14 +101,15 @@ sato_blockidx_t *sato_blockindex_add(sato_blockindex_t *bi, const unsigned char 
     if (prev != NULL) {
         e->height = prev->height + 1;
         sato_u256_add(&e->chain_work, &prev->chain_work, &proof);
-        e->skip = sato_blockidx_ancestor(prev, skip_height(e->height));
+        /* The index owns its nodes: a node it found may be linked. */
+        e->skip = (sato_blocknode_t *)sato_blocknode_ancestor(prev, skip_height(e->height));
         e->next_sibling = prev->first_child;
         prev->first_child = e;
     } else {
         e->chain_work = proof;
     }
     if ((bi->count + 1) * 4 > bi->cap * 3) {
-        sato_blockidx_t **old = bi->slots;
+        sato_blocknode_t **old = bi->slots;
         size_t old_cap = bi->cap, i;
         bi->cap *= 2;
         bi->slots = sato_calloc(bi->cap, sizeof(*bi->slots));
@@ -127,15 +128,15 @@ size_t sato_blockindex_size(const sato_blockindex_t *bi) {
 }
 
 void sato_blockindex_foreach(const sato_blockindex_t *bi,
-                             void (*cb)(void *arg, sato_blockidx_t *e), void *arg) {
+                             void (*cb)(void *arg, sato_blocknode_t *e), void *arg) {
     size_t i;
     for (i = 0; i < bi->cap; i++) {
         if (bi->slots[i] != NULL) cb(arg, bi->slots[i]);
     }
 }
 
-void sato_blockidx_record_write(unsigned char out[SATO_BLOCKIDX_RECORD_SIZE],
-                                const sato_blockidx_t *e) {
+void sato_blocknode_record_write(unsigned char out[SATO_BLOCKNODE_RECORD_SIZE],
+                                const sato_blocknode_t *e) {
     sato_block_header_serialize(out, &e->header);
     sato_put_le32(out + 80, (uint32_t)e->height);
     sato_put_le32(out + 84, e->status);
@@ -149,7 +150,7 @@ void sato_blockidx_record_write(unsigned char out[SATO_BLOCKIDX_RECORD_SIZE],
 }
 
 static int chain_view_get(void *ctx, int32_t height, sato_chain_entry_t *out) {
-    const sato_blockidx_t *e = sato_blockidx_ancestor(ctx, height);
+    const sato_blocknode_t *e = sato_blocknode_ancestor(ctx, height);
     if (e == NULL) return 0;
     out->time = e->header.time;
     out->bits = e->header.bits;
@@ -157,13 +158,13 @@ static int chain_view_get(void *ctx, int32_t height, sato_chain_entry_t *out) {
     return 1;
 }
 
-void sato_blockidx_chain_view(sato_chain_view_t *v, const sato_blockidx_t *prev) {
+void sato_blocknode_chain_view(sato_chain_view_t *v, const sato_blocknode_t *prev) {
     v->get = chain_view_get;
     v->ctx = (void *)prev;
     v->tip_height = prev != NULL ? prev->height : -1;
 }
 
-int64_t sato_blockidx_median_time_past(const sato_blockidx_t *e) {
+int64_t sato_blocknode_median_time_past(const sato_blocknode_t *e) {
     uint32_t times[11];
     size_t n = 0;
     for (; e != NULL && n < 11; e = e->prev) times[n++] = e->header.time;

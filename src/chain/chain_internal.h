@@ -24,22 +24,22 @@ struct sato_chainstate {
     sato_db_t *db;
     sato_blockstore_t *bs;
     sato_blockindex_t *index;
-    sato_blockidx_t **chain; /* the active chain by height */
+    sato_blocknode_t **chain; /* the active chain by height */
     size_t chain_cap;
     int32_t height; /* of the tip; -1 before genesis */
     sato_coins_t *coins;
-    sato_blockidx_t **cand; /* blocks that could become the tip */
+    sato_blocknode_t **cand; /* blocks that could become the tip */
     size_t n_cand, cap_cand;
-    sato_blockidx_t **dirty; /* index entries to write at the next flush */
+    sato_blocknode_t **dirty; /* index entries to write at the next flush */
     size_t n_dirty, cap_dirty;
-    sato_blockidx_t *best_header;
+    sato_blocknode_t *best_header;
     uint64_t next_seq;
     sato_scriptpool_t *pool;
     unsigned since_flush;
     int64_t last_flush; /* time(NULL) of the last flush */
     /* The block being processed, so that connecting it needs no read. */
     const sato_block_t *mem_block;
-    sato_blockidx_t *mem_idx;
+    sato_blocknode_t *mem_idx;
     int reindexing;         /* the start-up is rebuilding from the blk files */
     int clear_reindex_flag; /* the next flush removes CHAIN_KEY_REINDEX */
     char errmsg[320];
@@ -53,32 +53,32 @@ SATO_NODISCARD sato_err_t chain_fail(sato_chainstate_t *cs, sato_err_t err, cons
 SATO_NODISCARD sato_err_t chain_check_disk_space(sato_chainstate_t *cs);
 /* 1 once opts.interrupt is set. */
 int chain_interrupted(const sato_chainstate_t *cs);
-void chain_mark_dirty(sato_chainstate_t *cs, sato_blockidx_t *e);
-void chain_mark_invalid(sato_chainstate_t *cs, sato_blockidx_t *e);
-sato_blockidx_t *chain_tip(const sato_chainstate_t *cs);
-int chain_contains(const sato_chainstate_t *cs, const sato_blockidx_t *e);
-void chain_add_candidate(sato_chainstate_t *cs, sato_blockidx_t *e);
+void chain_mark_dirty(sato_chainstate_t *cs, sato_blocknode_t *e);
+void chain_mark_invalid(sato_chainstate_t *cs, sato_blocknode_t *e);
+sato_blocknode_t *chain_tip(const sato_chainstate_t *cs);
+int chain_contains(const sato_chainstate_t *cs, const sato_blocknode_t *e);
+void chain_add_candidate(sato_chainstate_t *cs, sato_blocknode_t *e);
 void chain_rebuild_candidates(sato_chainstate_t *cs);
-void chain_receive_data(sato_chainstate_t *cs, sato_blockidx_t *e);
+void chain_receive_data(sato_chainstate_t *cs, sato_blocknode_t *e);
 /* CheckBlock and ContextualCheckBlock of block b at entry e. */
 int chain_check_block(sato_chainstate_t *cs, sato_block_state_t *st, const sato_block_t *b,
-                      sato_blockidx_t *e);
-SATO_NODISCARD sato_err_t chain_store_block(sato_chainstate_t *cs, sato_blockidx_t *e, const sato_block_t *b,
+                      sato_blocknode_t *e);
+SATO_NODISCARD sato_err_t chain_store_block(sato_chainstate_t *cs, sato_blocknode_t *e, const sato_block_t *b,
                              const sato_filepos_t *known_pos);
 /* Core's AcceptBlock; checked: CheckBlock already passed (only the
  * contextual checks remain). */
 SATO_NODISCARD sato_err_t chain_accept_block(sato_chainstate_t *cs, sato_block_state_t *st,
                                              const sato_block_t *b, int force, int checked,
-                                             const sato_filepos_t *known_pos, sato_blockidx_t **out);
+                                             const sato_filepos_t *known_pos, sato_blocknode_t **out);
 
 /* ConnectBlock into view (a child of cs->coins), the undo data appended
  * to undo. An invalid block leaves st invalid and returns SATO_OK; view
  * is then to be thrown away. */
-SATO_NODISCARD sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sato_blockidx_t *e,
+SATO_NODISCARD sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sato_blocknode_t *e,
                                const sato_block_t *b, sato_coins_t *view, sato_buf_t *undo);
 /* DisconnectBlock of e (read from disk with its undo data) into view.
  * SATO_ECORRUPT if the undo data does not fit the UTXO set. */
-SATO_NODISCARD sato_err_t chain_disconnect_block(sato_chainstate_t *cs, sato_blockidx_t *e, sato_coins_t *view);
+SATO_NODISCARD sato_err_t chain_disconnect_block(sato_chainstate_t *cs, sato_blocknode_t *e, sato_coins_t *view);
 
 /* One undo coin (height*2+coinbase u32, value u64, script), the script
  * borrowed from the reader's buffer. */

@@ -47,7 +47,7 @@ int chain_interrupted(const sato_chainstate_t *cs) {
     return cs->opts.interrupt != NULL && __atomic_load_n(cs->opts.interrupt, __ATOMIC_RELAXED);
 }
 
-static void log_block(const char *what, const sato_blockidx_t *e) {
+static void log_block(const char *what, const sato_blocknode_t *e) {
     char hex[65], date[32];
     time_t t = (time_t)e->header.time;
     struct tm tm;
@@ -60,7 +60,7 @@ static void log_block(const char *what, const sato_blockidx_t *e) {
 }
 
 /* Core's InvalidChainFound lines: the failed block and the tip we keep. */
-static void log_invalid_chain(const sato_chainstate_t *cs, const sato_blockidx_t *e) {
+static void log_invalid_chain(const sato_chainstate_t *cs, const sato_blocknode_t *e) {
     log_block("invalid block", e);
     log_block("current best", chain_tip(cs));
 }
@@ -75,7 +75,7 @@ sato_err_t chain_check_disk_space(sato_chainstate_t *cs) {
     return SATO_OK;
 }
 
-void chain_mark_dirty(sato_chainstate_t *cs, sato_blockidx_t *e) {
+void chain_mark_dirty(sato_chainstate_t *cs, sato_blocknode_t *e) {
     if (e->dirty) return;
     e->dirty = 1;
     if (cs->n_dirty == cs->cap_dirty) {
@@ -85,15 +85,15 @@ void chain_mark_dirty(sato_chainstate_t *cs, sato_blockidx_t *e) {
     cs->dirty[cs->n_dirty++] = e;
 }
 
-sato_blockidx_t *chain_tip(const sato_chainstate_t *cs) {
+sato_blocknode_t *chain_tip(const sato_chainstate_t *cs) {
     return cs->height >= 0 ? cs->chain[cs->height] : NULL;
 }
 
-int chain_contains(const sato_chainstate_t *cs, const sato_blockidx_t *e) {
+int chain_contains(const sato_chainstate_t *cs, const sato_blocknode_t *e) {
     return e->height <= cs->height && cs->chain[e->height] == e;
 }
 
-static void chain_push(sato_chainstate_t *cs, sato_blockidx_t *e) {
+static void chain_push(sato_chainstate_t *cs, sato_blocknode_t *e) {
     if ((size_t)(e->height + 1) > cs->chain_cap) {
         cs->chain_cap = (size_t)(e->height + 1) * 2;
         cs->chain = sato_realloc(cs->chain, cs->chain_cap * sizeof(*cs->chain));
@@ -102,7 +102,7 @@ static void chain_push(sato_chainstate_t *cs, sato_blockidx_t *e) {
     cs->height = e->height;
 }
 
-void chain_add_candidate(sato_chainstate_t *cs, sato_blockidx_t *e) {
+void chain_add_candidate(sato_chainstate_t *cs, sato_blocknode_t *e) {
     size_t i;
     for (i = 0; i < cs->n_cand; i++) {
         if (cs->cand[i] == e) return;
@@ -122,18 +122,18 @@ static int64_t now_seconds(const sato_chainstate_t *cs) {
 /* ---- failure marks ---- */
 
 /* Marks every descendant of e as failed-parent. */
-static void mark_descendants_failed(sato_chainstate_t *cs, sato_blockidx_t *e) {
-    sato_blockidx_t **stack = NULL;
+static void mark_descendants_failed(sato_chainstate_t *cs, sato_blocknode_t *e) {
+    sato_blocknode_t **stack = NULL;
     size_t n = 0, cap = 0;
-    sato_blockidx_t *c;
+    sato_blocknode_t *c;
     for (c = e->first_child; c != NULL; c = c->next_sibling) {
         if (n == cap) stack = sato_realloc(stack, (cap = cap ? cap * 2 : 64) * sizeof(*stack));
         stack[n++] = c;
     }
     while (n > 0) {
-        sato_blockidx_t *x = stack[--n];
-        if (!(x->status & SATO_BLOCKIDX_FAILED_PARENT)) {
-            x->status |= SATO_BLOCKIDX_FAILED_PARENT;
+        sato_blocknode_t *x = stack[--n];
+        if (!(x->status & SATO_BLOCKNODE_FAILED_PARENT)) {
+            x->status |= SATO_BLOCKNODE_FAILED_PARENT;
             chain_mark_dirty(cs, x);
         }
         for (c = x->first_child; c != NULL; c = c->next_sibling) {
@@ -144,25 +144,25 @@ static void mark_descendants_failed(sato_chainstate_t *cs, sato_blockidx_t *e) {
     free(stack);
 }
 
-void chain_mark_invalid(sato_chainstate_t *cs, sato_blockidx_t *e) {
-    e->status |= SATO_BLOCKIDX_FAILED;
+void chain_mark_invalid(sato_chainstate_t *cs, sato_blocknode_t *e) {
+    e->status |= SATO_BLOCKNODE_FAILED;
     chain_mark_dirty(cs, e);
     mark_descendants_failed(cs, e);
 }
 
-static void update_best_header(sato_chainstate_t *cs, sato_blockidx_t *e) {
-    if (e->status & SATO_BLOCKIDX_FAILED_MASK) return;
+static void update_best_header(sato_chainstate_t *cs, sato_blocknode_t *e) {
+    if (e->status & SATO_BLOCKNODE_FAILED_MASK) return;
     if (cs->best_header == NULL || sato_u256_cmp(&e->chain_work, &cs->best_header->chain_work) > 0)
         cs->best_header = e;
 }
 
-static void recompute_best_header(void *arg, sato_blockidx_t *e) {
+static void recompute_best_header(void *arg, sato_blocknode_t *e) {
     update_best_header(arg, e);
 }
 
-static void rebuild_candidate(void *arg, sato_blockidx_t *e) {
+static void rebuild_candidate(void *arg, sato_blocknode_t *e) {
     sato_chainstate_t *cs = arg;
-    if (e->chain_available && !(e->status & SATO_BLOCKIDX_FAILED_MASK) &&
+    if (e->chain_available && !(e->status & SATO_BLOCKNODE_FAILED_MASK) &&
         sato_u256_cmp(&e->chain_work, &chain_tip(cs)->chain_work) >= 0)
         chain_add_candidate(cs, e);
 }
@@ -177,7 +177,7 @@ void chain_rebuild_candidates(sato_chainstate_t *cs) {
 /* ---- headers ---- */
 
 static void anti_dos_threshold(const sato_chainstate_t *cs, sato_u256_t *out) {
-    sato_blockidx_t *tip = chain_tip(cs);
+    sato_blocknode_t *tip = chain_tip(cs);
     sato_u256_t proof, near;
     sato_pow_block_proof(&proof, tip->header.bits);
     sato_u256_mul_u32(&proof, &proof, 144);
@@ -190,12 +190,12 @@ static void anti_dos_threshold(const sato_chainstate_t *cs, sato_u256_t *out) {
  * header is acceptable; NULL with st invalid otherwise. */
 static void accept_header(sato_chainstate_t *cs, sato_block_state_t *st,
                           const sato_block_header_t *h, const unsigned char hash[32],
-                          sato_blockidx_t **out) {
-    sato_blockidx_t *e = sato_blockindex_find(cs->index, hash), *prev;
+                          sato_blocknode_t **out) {
+    sato_blocknode_t *e = sato_blockindex_find(cs->index, hash), *prev;
     sato_chain_view_t view;
     *out = NULL;
     if (e != NULL) {
-        if (e->status & SATO_BLOCKIDX_FAILED_MASK) {
+        if (e->status & SATO_BLOCKNODE_FAILED_MASK) {
             sato_validation_invalid(st, SATO_BLOCK_CACHED_INVALID, "duplicate-invalid", NULL);
             return;
         }
@@ -208,14 +208,14 @@ static void accept_header(sato_chainstate_t *cs, sato_block_state_t *st,
         sato_validation_invalid(st, SATO_BLOCK_MISSING_PREV, "prev-blk-not-found", NULL);
         return;
     }
-    if (prev->status & SATO_BLOCKIDX_FAILED_MASK) {
+    if (prev->status & SATO_BLOCKNODE_FAILED_MASK) {
         sato_validation_invalid(st, SATO_BLOCK_INVALID_PREV, "bad-prevblk", NULL);
         return;
     }
-    sato_blockidx_chain_view(&view, prev);
+    sato_blocknode_chain_view(&view, prev);
     if (!sato_block_verify_header(st, h, &view, now_seconds(cs), cs->params)) return;
     e = sato_blockindex_add(cs->index, hash, h, prev);
-    e->status = SATO_BLOCKIDX_HEADER_OK;
+    e->status = SATO_BLOCKNODE_HEADER_OK;
     chain_mark_dirty(cs, e);
     update_best_header(cs, e);
     *out = e;
@@ -223,7 +223,7 @@ static void accept_header(sato_chainstate_t *cs, sato_block_state_t *st,
 
 sato_err_t sato_chainstate_process_headers(sato_chainstate_t *cs, sato_block_state_t *st,
                                            const sato_block_header_t *headers, size_t n) {
-    sato_blockidx_t *prev, *e = NULL;
+    sato_blocknode_t *prev, *e = NULL;
     sato_u256_t work, proof, threshold;
     unsigned char hash[32], last[32];
     size_t i;
@@ -261,21 +261,21 @@ sato_err_t sato_chainstate_process_headers(sato_chainstate_t *cs, sato_block_sta
 
 /* A block's data arrived: it and its descendants with data may now have
  * a complete chain of data back to genesis. */
-void chain_receive_data(sato_chainstate_t *cs, sato_blockidx_t *e) {
-    sato_blockidx_t **stack, *c;
+void chain_receive_data(sato_chainstate_t *cs, sato_blocknode_t *e) {
+    sato_blocknode_t **stack, *c;
     size_t n = 0, cap = 16;
     if (e->prev != NULL && !e->prev->chain_available) return;
     stack = sato_malloc(cap * sizeof(*stack));
     stack[n++] = e;
     while (n > 0) {
-        sato_blockidx_t *x = stack[--n];
+        sato_blocknode_t *x = stack[--n];
         x->chain_available = 1;
-        if (!(x->status & SATO_BLOCKIDX_FAILED_MASK) &&
+        if (!(x->status & SATO_BLOCKNODE_FAILED_MASK) &&
             (chain_tip(cs) == NULL ||
              sato_u256_cmp(&x->chain_work, &chain_tip(cs)->chain_work) >= 0))
             chain_add_candidate(cs, x);
         for (c = x->first_child; c != NULL; c = c->next_sibling) {
-            if ((c->status & SATO_BLOCKIDX_HAVE_DATA) && !c->chain_available) {
+            if ((c->status & SATO_BLOCKNODE_HAVE_DATA) && !c->chain_available) {
                 if (n == cap) stack = sato_realloc(stack, (cap *= 2) * sizeof(*stack));
                 stack[n++] = c;
             }
@@ -286,15 +286,15 @@ void chain_receive_data(sato_chainstate_t *cs, sato_blockidx_t *e) {
 
 /* CheckBlock + ContextualCheckBlock for the block of entry e. */
 int chain_check_block(sato_chainstate_t *cs, sato_block_state_t *st, const sato_block_t *b,
-                       sato_blockidx_t *e) {
-    int64_t prev_mtp = e->prev != NULL ? sato_blockidx_median_time_past(e->prev) : 0;
+                       sato_blocknode_t *e) {
+    int64_t prev_mtp = e->prev != NULL ? sato_blocknode_median_time_past(e->prev) : 0;
     return sato_block_check(st, b, cs->params, 1, 1) &&
            sato_block_verify(st, b, e->height, prev_mtp, cs->params);
 }
 
 sato_err_t sato_chainstate_test_block(sato_chainstate_t *cs, sato_block_state_t *st,
                                       const sato_block_t *b) {
-    sato_blockidx_t *tip = chain_tip(cs), probe;
+    sato_blocknode_t *tip = chain_tip(cs), probe;
     sato_chain_view_t view;
     sato_coins_t *scratch;
     sato_buf_t undo;
@@ -304,10 +304,10 @@ sato_err_t sato_chainstate_test_block(sato_chainstate_t *cs, sato_block_state_t 
         sato_validation_invalid(st, SATO_BLOCK_INVALID_PREV, "bad-prevblk", "does not build on the tip");
         return SATO_OK;
     }
-    sato_blockidx_chain_view(&view, tip);
+    sato_blocknode_chain_view(&view, tip);
     if (!sato_block_verify_header(st, &b->header, &view, now_seconds(cs), cs->params) ||
         !sato_block_check(st, b, cs->params, 0, 1) ||
-        !sato_block_verify(st, b, tip->height + 1, sato_blockidx_median_time_past(tip), cs->params))
+        !sato_block_verify(st, b, tip->height + 1, sato_blocknode_median_time_past(tip), cs->params))
         return SATO_OK;
     /* A stand-in index entry that nothing else can see. */
     memset(&probe, 0, sizeof(probe));
@@ -326,7 +326,7 @@ sato_err_t sato_chainstate_test_block(sato_chainstate_t *cs, sato_block_state_t 
 
 /* Stores block b as the data of e (pos given: already in a blk file, as
  * in a reindex). */
-sato_err_t chain_store_block(sato_chainstate_t *cs, sato_blockidx_t *e, const sato_block_t *b,
+sato_err_t chain_store_block(sato_chainstate_t *cs, sato_blocknode_t *e, const sato_block_t *b,
                              const sato_filepos_t *known_pos) {
     sato_filepos_t pos;
     if (known_pos != NULL) {
@@ -343,7 +343,7 @@ sato_err_t chain_store_block(sato_chainstate_t *cs, sato_blockidx_t *e, const sa
     }
     e->data_pos = pos;
     e->n_tx = (uint32_t)b->txs_len;
-    e->status |= SATO_BLOCKIDX_HAVE_DATA | SATO_BLOCKIDX_TXS_OK;
+    e->status |= SATO_BLOCKNODE_HAVE_DATA | SATO_BLOCKNODE_TXS_OK;
     e->seq = cs->next_seq++;
     chain_mark_dirty(cs, e);
     chain_receive_data(cs, e);
@@ -353,17 +353,17 @@ sato_err_t chain_store_block(sato_chainstate_t *cs, sato_blockidx_t *e, const sa
 /* Core's AcceptBlock. *out is set if the block's data was stored. */
 sato_err_t chain_accept_block(sato_chainstate_t *cs, sato_block_state_t *st,
                               const sato_block_t *b, int force, int checked,
-                              const sato_filepos_t *known_pos, sato_blockidx_t **out) {
+                              const sato_filepos_t *known_pos, sato_blocknode_t **out) {
     unsigned char hash[32];
-    sato_blockidx_t *e, *prev;
+    sato_blocknode_t *e, *prev;
     *out = NULL;
     sato_block_header_hash(hash, &b->header);
     e = sato_blockindex_find(cs->index, hash);
-    if (e != NULL && (e->status & SATO_BLOCKIDX_FAILED_MASK)) {
+    if (e != NULL && (e->status & SATO_BLOCKNODE_FAILED_MASK)) {
         sato_validation_invalid(st, SATO_BLOCK_CACHED_INVALID, "duplicate-invalid", NULL);
         return SATO_OK;
     }
-    if (e != NULL && (e->status & SATO_BLOCKIDX_HAVE_DATA)) return SATO_OK;
+    if (e != NULL && (e->status & SATO_BLOCKNODE_HAVE_DATA)) return SATO_OK;
     if (e == NULL && !force) {
         /* An unrequested block must clear the low-work bar before even
          * its header is kept (Core's min_pow_checked). */
@@ -385,12 +385,12 @@ sato_err_t chain_accept_block(sato_chainstate_t *cs, sato_block_state_t *st,
     if (!force) {
         /* Unrequested: only a block that could become the tip, and not
          * too far ahead of it. */
-        sato_blockidx_t *tip = chain_tip(cs);
+        sato_blocknode_t *tip = chain_tip(cs);
         if (sato_u256_cmp(&e->chain_work, &tip->chain_work) < 0) return SATO_OK;
         if (e->height > tip->height + 288) return SATO_OK;
     }
     if (!(checked ? sato_block_verify(st, b, e->height,
-                                      e->prev != NULL ? sato_blockidx_median_time_past(e->prev) : 0,
+                                      e->prev != NULL ? sato_blocknode_median_time_past(e->prev) : 0,
                                       cs->params)
                   : chain_check_block(cs, st, b, e))) {
         char why[400];
@@ -409,7 +409,7 @@ sato_err_t chain_accept_block(sato_chainstate_t *cs, sato_block_state_t *st,
 
 sato_err_t sato_chainstate_process_block(sato_chainstate_t *cs, sato_block_state_t *st,
                                          const sato_block_t *block, int force, int *is_new) {
-    sato_blockidx_t *e = NULL;
+    sato_blocknode_t *e = NULL;
     sato_err_t err;
     sato_validation_state_init(st);
     if (is_new != NULL) *is_new = 0;
@@ -436,12 +436,12 @@ sato_err_t sato_chainstate_process_block(sato_chainstate_t *cs, sato_block_state
 }
 
 sato_err_t sato_chainstate_read_block(sato_chainstate_t *cs, sato_block_t *out,
-                                      const sato_blockidx_t *e) {
+                                      const sato_blocknode_t *e) {
     sato_buf_t buf;
     sato_err_t err;
     unsigned char hash[32];
     sato_block_init(out);
-    if (!(e->status & SATO_BLOCKIDX_HAVE_DATA)) return SATO_ENOTFOUND;
+    if (!(e->status & SATO_BLOCKNODE_HAVE_DATA)) return SATO_ENOTFOUND;
     sato_buf_init(&buf);
     err = sato_blockstore_read_block(cs->bs, &buf, e->data_pos);
     if (err == SATO_OK && !sato_block_parse(out, buf.data, buf.len)) err = SATO_ECORRUPT;
@@ -461,14 +461,14 @@ sato_err_t sato_chainstate_read_block(sato_chainstate_t *cs, sato_block_t *out,
 
 /* The candidate with the most work (earliest arrival on ties) whose whole
  * branch is not known invalid; drops candidates that cannot win. */
-static sato_blockidx_t *pick_best(sato_chainstate_t *cs) {
+static sato_blocknode_t *pick_best(sato_chainstate_t *cs) {
     for (;;) {
-        sato_blockidx_t *best = NULL, *tip = chain_tip(cs), *x;
+        sato_blocknode_t *best = NULL, *tip = chain_tip(cs), *x;
         size_t i = 0;
         int failed = 0;
         while (i < cs->n_cand) {
-            sato_blockidx_t *c = cs->cand[i];
-            if ((c->status & SATO_BLOCKIDX_FAILED_MASK) ||
+            sato_blocknode_t *c = cs->cand[i];
+            if ((c->status & SATO_BLOCKNODE_FAILED_MASK) ||
                 sato_u256_cmp(&c->chain_work, &tip->chain_work) < 0) {
                 cs->cand[i] = cs->cand[--cs->n_cand];
                 continue;
@@ -483,7 +483,7 @@ static sato_blockidx_t *pick_best(sato_chainstate_t *cs) {
         }
         if (best == NULL) return NULL;
         for (x = best; x != NULL && !chain_contains(cs, x); x = x->prev) {
-            if (x->status & SATO_BLOCKIDX_FAILED_MASK) {
+            if (x->status & SATO_BLOCKNODE_FAILED_MASK) {
                 failed = 1;
                 break;
             }
@@ -494,7 +494,7 @@ static sato_blockidx_t *pick_best(sato_chainstate_t *cs) {
 }
 
 static sato_err_t disconnect_tip(sato_chainstate_t *cs) {
-    sato_blockidx_t *tip = chain_tip(cs);
+    sato_blocknode_t *tip = chain_tip(cs);
     sato_coins_t *view;
     sato_err_t err;
     if (sato_fault_point("chain.disconnect") != 0)
@@ -511,7 +511,7 @@ static sato_err_t disconnect_tip(sato_chainstate_t *cs) {
     return err;
 }
 
-static sato_err_t connect_tip(sato_chainstate_t *cs, sato_block_state_t *st, sato_blockidx_t *e) {
+static sato_err_t connect_tip(sato_chainstate_t *cs, sato_block_state_t *st, sato_blocknode_t *e) {
     sato_block_t disk;
     const sato_block_t *b;
     sato_coins_t *view = NULL;
@@ -546,9 +546,9 @@ static sato_err_t connect_tip(sato_chainstate_t *cs, sato_block_state_t *st, sat
             goto out;
         }
         e->undo_pos = pos;
-        e->status |= SATO_BLOCKIDX_HAVE_UNDO;
+        e->status |= SATO_BLOCKNODE_HAVE_UNDO;
     }
-    e->status |= SATO_BLOCKIDX_SCRIPTS_OK;
+    e->status |= SATO_BLOCKNODE_SCRIPTS_OK;
     chain_mark_dirty(cs, e);
     sato_coins_merge(view);
     chain_push(cs, e);
@@ -570,11 +570,12 @@ static sato_err_t maybe_flush(sato_chainstate_t *cs) {
 
 sato_err_t sato_chainstate_activate(sato_chainstate_t *cs, sato_block_state_t *st) {
     while (!chain_interrupted(cs)) {
-        sato_blockidx_t *best = pick_best(cs), *tip = chain_tip(cs), *fork, **path;
+        sato_blocknode_t *best = pick_best(cs), *tip = chain_tip(cs), **path;
+        const sato_blocknode_t *fork;
         sato_err_t err = SATO_OK;
         int32_t n, i;
         if (best == NULL || sato_u256_cmp(&best->chain_work, &tip->chain_work) <= 0) break;
-        fork = sato_blockidx_fork(tip, best);
+        fork = sato_blocknode_fork(tip, best);
         while (chain_tip(cs) != fork) {
             if ((err = disconnect_tip(cs)) != SATO_OK) return err;
             if ((err = maybe_flush(cs)) != SATO_OK) return err;
@@ -620,7 +621,7 @@ sato_err_t sato_chainstate_activate(sato_chainstate_t *cs, sato_block_state_t *s
 sato_err_t sato_chainstate_flush(sato_chainstate_t *cs) {
     sato_db_txn_t *txn = NULL;
     sato_blockstore_ends_t ends;
-    unsigned char ends_raw[SATO_BLOCKSTORE_ENDS_SIZE], rec[SATO_BLOCKIDX_RECORD_SIZE];
+    unsigned char ends_raw[SATO_BLOCKSTORE_ENDS_SIZE], rec[SATO_BLOCKNODE_RECORD_SIZE];
     sato_err_t err;
     size_t i;
     if ((err = chain_check_disk_space(cs)) != SATO_OK) return err;
@@ -631,7 +632,7 @@ sato_err_t sato_chainstate_flush(sato_chainstate_t *cs) {
     sato_blockstore_ends_write(ends_raw, &ends);
     if ((err = sato_db_begin_write(cs->db, &txn)) != SATO_OK) goto fail;
     for (i = 0; i < cs->n_dirty && err == SATO_OK; i++) {
-        sato_blockidx_record_write(rec, cs->dirty[i]);
+        sato_blocknode_record_write(rec, cs->dirty[i]);
         err = sato_db_put(txn, T_INDEX, cs->dirty[i]->hash, 32, rec, sizeof(rec));
     }
     if (err == SATO_OK) err = sato_coins_write(cs->coins, txn);
@@ -659,21 +660,21 @@ fail:
 
 /* ---- queries ---- */
 
-const sato_blockidx_t *sato_chainstate_tip(const sato_chainstate_t *cs) {
+const sato_blocknode_t *sato_chainstate_tip(const sato_chainstate_t *cs) {
     return chain_tip(cs);
 }
 
-const sato_blockidx_t *sato_chainstate_at(const sato_chainstate_t *cs, int32_t height) {
+const sato_blocknode_t *sato_chainstate_at(const sato_chainstate_t *cs, int32_t height) {
     if (height < 0 || height > cs->height) return NULL;
     return cs->chain[height];
 }
 
-const sato_blockidx_t *sato_chainstate_lookup(const sato_chainstate_t *cs,
+const sato_blocknode_t *sato_chainstate_lookup(const sato_chainstate_t *cs,
                                               const unsigned char hash[32]) {
     return sato_blockindex_find(cs->index, hash);
 }
 
-const sato_blockidx_t *sato_chainstate_best_header(const sato_chainstate_t *cs) {
+const sato_blocknode_t *sato_chainstate_best_header(const sato_chainstate_t *cs) {
     return cs->best_header;
 }
 
@@ -700,7 +701,7 @@ size_t sato_chainstate_cache_count(const sato_chainstate_t *cs) {
 
 sato_err_t sato_chainstate_invalidate(sato_chainstate_t *cs, sato_block_state_t *st,
                                       const unsigned char hash[32]) {
-    sato_blockidx_t *e = sato_blockindex_find(cs->index, hash);
+    sato_blocknode_t *e = sato_blockindex_find(cs->index, hash);
     sato_err_t err;
     sato_validation_state_init(st);
     if (e == NULL) return SATO_ENOTFOUND;
@@ -716,16 +717,16 @@ sato_err_t sato_chainstate_invalidate(sato_chainstate_t *cs, sato_block_state_t 
     return sato_chainstate_activate(cs, st);
 }
 
-static void clear_failed(sato_chainstate_t *cs, sato_blockidx_t *e) {
-    if (e->status & SATO_BLOCKIDX_FAILED_MASK) {
-        e->status &= ~SATO_BLOCKIDX_FAILED_MASK;
+static void clear_failed(sato_chainstate_t *cs, sato_blocknode_t *e) {
+    if (e->status & SATO_BLOCKNODE_FAILED_MASK) {
+        e->status &= ~SATO_BLOCKNODE_FAILED_MASK;
         chain_mark_dirty(cs, e);
     }
 }
 
 sato_err_t sato_chainstate_reconsider(sato_chainstate_t *cs, sato_block_state_t *st,
                                       const unsigned char hash[32]) {
-    sato_blockidx_t *e = sato_blockindex_find(cs->index, hash), *x, **stack;
+    sato_blocknode_t *e = sato_blockindex_find(cs->index, hash), *x, **stack;
     size_t n = 0, cap = 64;
     sato_validation_state_init(st);
     if (e == NULL) return SATO_ENOTFOUND;
@@ -736,7 +737,7 @@ sato_err_t sato_chainstate_reconsider(sato_chainstate_t *cs, sato_block_state_t 
         stack[n++] = x;
     }
     while (n > 0) {
-        sato_blockidx_t *y = stack[--n];
+        sato_blocknode_t *y = stack[--n];
         clear_failed(cs, y);
         for (x = y->first_child; x != NULL; x = x->next_sibling) {
             if (n == cap) stack = sato_realloc(stack, (cap *= 2) * sizeof(*stack));

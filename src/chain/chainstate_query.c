@@ -12,17 +12,17 @@
 #include "sato/mem.h"
 
 typedef struct {
-    void (*cb)(void *arg, const sato_blockidx_t *e);
+    void (*cb)(void *arg, const sato_blocknode_t *e);
     void *arg;
 } foreach_ctx_t;
 
-static void foreach_cb(void *arg, sato_blockidx_t *e) {
+static void foreach_cb(void *arg, sato_blocknode_t *e) {
     foreach_ctx_t *f = arg;
     f->cb(f->arg, e);
 }
 
 void sato_chainstate_foreach(const sato_chainstate_t *cs,
-                             void (*cb)(void *arg, const sato_blockidx_t *e), void *arg) {
+                             void (*cb)(void *arg, const sato_blocknode_t *e), void *arg) {
     foreach_ctx_t f;
     f.cb = cb;
     f.arg = arg;
@@ -34,14 +34,14 @@ uint64_t sato_chainstate_coins_disk_size(const sato_chainstate_t *cs) {
 }
 
 sato_err_t sato_chainstate_read_undo(sato_chainstate_t *cs, sato_block_undo_t *out,
-                                     const sato_blockidx_t *e, const sato_block_t *b) {
+                                     const sato_blocknode_t *e, const sato_block_t *b) {
     sato_reader_t r;
     uint64_t n;
     size_t i, j, total = 0;
     sato_err_t err;
     memset(out, 0, sizeof(*out));
     sato_buf_init(&out->raw);
-    if (!(e->status & SATO_BLOCKIDX_HAVE_UNDO) || b->txs_len == 0) return SATO_ENOTFOUND;
+    if (!(e->status & SATO_BLOCKNODE_HAVE_UNDO) || b->txs_len == 0) return SATO_ENOTFOUND;
     err = sato_blockstore_read_undo(cs->bs, &out->raw, e->hash, e->undo_pos);
     if (err != SATO_OK) return err;
     for (i = 1; i < b->txs_len; i++) total += b->txs[i].vin_len;

@@ -15,7 +15,7 @@
 #include "sato/sighash.h"
 
 static int mtp_at_cb(void *ctx, int32_t height, int64_t *mtp) {
-    sato_blockidx_t *e = sato_blockidx_ancestor(ctx, height);
+    const sato_blocknode_t *e = sato_blocknode_ancestor(ctx, height);
     uint32_t times[11];
     size_t n = 0;
     if (e == NULL) return 0;
@@ -37,7 +37,7 @@ static sato_err_t have_coin_cb(void *ctx, const sato_outpoint_t *op) {
     return err;
 }
 
-sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sato_blockidx_t *e,
+sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sato_blocknode_t *e,
                                const sato_block_t *b, sato_coins_t *view, sato_buf_t *undo) {
     const sato_chainparams_t *p = cs->params;
     sato_block_connect_t c;
@@ -50,7 +50,7 @@ sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sa
     sato_err_t err = SATO_OK;
     int32_t height = e->height;
     int64_t prev_mtp;
-    sato_blockidx_t *bip34 = NULL;
+    const sato_blocknode_t *bip34 = NULL;
     have_ctx_t hc;
     sato_script_error_t serr;
     int begun = 0;
@@ -62,7 +62,7 @@ sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sa
         prev_mtp = m;
     }
     if (p->bip34_hash_hex != NULL && height >= p->bip34_height)
-        bip34 = sato_blockidx_ancestor(e, p->bip34_height);
+        bip34 = sato_blocknode_ancestor(e, p->bip34_height);
     if (sato_bip30_enforced(height, e->hash, bip34 != NULL ? bip34->hash : NULL, p)) {
         hc.view = view;
         hc.err = SATO_OK;
@@ -188,7 +188,7 @@ int chain_read_undo_coin(sato_reader_t *r, sato_coin_t *c) {
     return 1;
 }
 
-sato_err_t chain_disconnect_block(sato_chainstate_t *cs, sato_blockidx_t *e, sato_coins_t *view) {
+sato_err_t chain_disconnect_block(sato_chainstate_t *cs, sato_blocknode_t *e, sato_coins_t *view) {
     sato_block_t b;
     sato_buf_t undo;
     sato_reader_t r;
@@ -199,7 +199,7 @@ sato_err_t chain_disconnect_block(sato_chainstate_t *cs, sato_blockidx_t *e, sat
     if (e->height == 0) return chain_fail(cs, SATO_EINVAL, "cannot disconnect genesis");
     err = sato_chainstate_read_block(cs, &b, e);
     if (err != SATO_OK) goto out_nb;
-    if (!(e->status & SATO_BLOCKIDX_HAVE_UNDO)) {
+    if (!(e->status & SATO_BLOCKNODE_HAVE_UNDO)) {
         err = chain_fail(cs, SATO_ECORRUPT, "no undo data for block at height %d", e->height);
         goto out;
     }

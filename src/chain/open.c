@@ -42,7 +42,7 @@ static sato_err_t load_index(sato_chainstate_t *cs) {
     sato_db_iter_t *it = NULL;
     unsigned char *recs = NULL;
     size_t n = 0, cap = 0, i;
-    const size_t rsz = 32 + SATO_BLOCKIDX_RECORD_SIZE;
+    const size_t rsz = 32 + SATO_BLOCKNODE_RECORD_SIZE;
     sato_err_t err;
     if ((err = sato_db_begin_read(cs->db, &txn)) != SATO_OK) goto out;
     if ((err = sato_db_iter_create(&it, txn, T_INDEX)) != SATO_OK) goto out;
@@ -51,7 +51,7 @@ static sato_err_t load_index(sato_chainstate_t *cs) {
         size_t kl, vl;
         sato_db_iter_key(it, &k, &kl);
         sato_db_iter_value(it, &v, &vl);
-        if (kl != 32 || vl != SATO_BLOCKIDX_RECORD_SIZE) {
+        if (kl != 32 || vl != SATO_BLOCKNODE_RECORD_SIZE) {
             err = SATO_ECORRUPT;
             goto out;
         }
@@ -70,7 +70,7 @@ static sato_err_t load_index(sato_chainstate_t *cs) {
     for (i = 0; i < n; i++) {
         const unsigned char *r = recs + i * rsz, *v = r + 32;
         sato_block_header_t h;
-        sato_blockidx_t *prev = NULL, *e;
+        sato_blocknode_t *prev = NULL, *e;
         int32_t height = (int32_t)sato_le32(v + 80);
         sato_block_header_parse(&h, v);
         if (height > 0) {
@@ -93,7 +93,7 @@ static sato_err_t load_index(sato_chainstate_t *cs) {
         e->undo_pos.offset = sato_le32(v + 104);
         e->seq = sato_le64(v + 108);
         if (e->seq >= cs->next_seq) cs->next_seq = e->seq + 1;
-        e->chain_available = (e->status & SATO_BLOCKIDX_HAVE_DATA) &&
+        e->chain_available = (e->status & SATO_BLOCKNODE_HAVE_DATA) &&
                              (prev == NULL || prev->chain_available);
     }
 out:
@@ -108,17 +108,17 @@ out:
 static sato_err_t init_genesis(sato_chainstate_t *cs, const sato_filepos_t *known_pos) {
     sato_block_t g;
     unsigned char hash[32];
-    sato_blockidx_t *e;
+    sato_blocknode_t *e;
     sato_err_t err;
     sato_chainparams_genesis(&g, cs->params);
     sato_block_header_hash(hash, &g.header);
     e = sato_blockindex_add(cs->index, hash, &g.header, NULL);
-    e->status = SATO_BLOCKIDX_HEADER_OK;
+    e->status = SATO_BLOCKNODE_HEADER_OK;
     cs->best_header = e;
     err = chain_store_block(cs, e, &g, known_pos);
     sato_block_clear(&g);
     if (err != SATO_OK) return err;
-    e->status |= SATO_BLOCKIDX_SCRIPTS_OK;
+    e->status |= SATO_BLOCKNODE_SCRIPTS_OK;
     cs->chain = sato_realloc(cs->chain, 16 * sizeof(*cs->chain));
     cs->chain_cap = 16;
     cs->chain[0] = e;
@@ -154,7 +154,7 @@ static int recover_one(recover_t *rx, sato_filepos_t pos, const unsigned char *d
     sato_chainstate_t *cs = rx->cs;
     sato_block_t b;
     sato_block_state_t st;
-    sato_blockidx_t *e;
+    sato_blocknode_t *e;
     unsigned char hash[32], genesis[32];
     if (!sato_block_parse(&b, data, len)) return -1;
     sato_block_header_hash(hash, &b.header);
@@ -315,7 +315,7 @@ static sato_err_t read_meta(sato_chainstate_t *cs, sato_blockstore_ends_t *ends,
 
 /* The active chain as the last flush left it. */
 static sato_err_t load_chain(sato_chainstate_t *cs, const unsigned char best[32]) {
-    sato_blockidx_t *tip = sato_blockindex_find(cs->index, best), *e;
+    sato_blocknode_t *tip = sato_blockindex_find(cs->index, best), *e;
     if (tip == NULL) return chain_fail(cs, SATO_ECORRUPT, "best block not in the block index");
     cs->chain_cap = (size_t)tip->height + 16;
     cs->chain = sato_calloc(cs->chain_cap, sizeof(*cs->chain));
@@ -436,7 +436,7 @@ sato_err_t sato_chainstate_verify(sato_chainstate_t *cs, unsigned n) {
     int32_t h;
     unsigned done = 0;
     for (h = cs->height; h > 0 && done < n; h--, done++) {
-        sato_blockidx_t *e = cs->chain[h];
+        sato_blocknode_t *e = cs->chain[h];
         sato_block_t b;
         sato_block_state_t st;
         if ((err = sato_chainstate_read_block(cs, &b, e)) != SATO_OK) break;

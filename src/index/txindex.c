@@ -125,7 +125,7 @@ static void entry_value(unsigned char val[36], const unsigned char hash[32], uin
 }
 
 /* Adds (connect) or removes (disconnect) the transactions of block e. */
-static sato_err_t apply_block(sato_db_txn_t *txn, sato_chainstate_t *cs, const sato_blockidx_t *e,
+static sato_err_t apply_block(sato_db_txn_t *txn, sato_chainstate_t *cs, const sato_blocknode_t *e,
                               int connect) {
     sato_block_t b;
     sato_buf_t cur;
@@ -156,7 +156,7 @@ static sato_err_t apply_block(sato_db_txn_t *txn, sato_chainstate_t *cs, const s
     return err;
 }
 
-static sato_err_t commit_best(sato_txindex_t *ti, sato_db_txn_t *txn, const sato_blockidx_t *best) {
+static sato_err_t commit_best(sato_txindex_t *ti, sato_db_txn_t *txn, const sato_blocknode_t *best) {
     sato_err_t err;
     if (best != NULL)
         err = sato_db_put(txn, T_META, KEY_BEST, 4, best->hash, 32);
@@ -178,7 +178,7 @@ static sato_err_t commit_best(sato_txindex_t *ti, sato_db_txn_t *txn, const sato
 }
 
 sato_err_t sato_txindex_sync(sato_txindex_t *ti, sato_chainstate_t *cs) {
-    const sato_blockidx_t *e = NULL, *tip = sato_chainstate_tip(cs);
+    const sato_blocknode_t *e = NULL, *tip = sato_chainstate_tip(cs);
     sato_db_txn_t *txn = NULL;
     sato_err_t err;
     int32_t h;
@@ -201,7 +201,7 @@ sato_err_t sato_txindex_sync(sato_txindex_t *ti, sato_chainstate_t *cs) {
     }
     if (tip == NULL) return SATO_OK;
     for (h = e ? e->height + 1 : 0; h <= tip->height; h++) {
-        const sato_blockidx_t *b = sato_chainstate_at(cs, h);
+        const sato_blocknode_t *b = sato_chainstate_at(cs, h);
         if (txn == NULL && (err = sato_db_begin_write(ti->db, &txn)) != SATO_OK) return err;
         if ((err = apply_block(txn, cs, b, 1)) != SATO_OK) {
             sato_db_abort(txn);

@@ -234,7 +234,7 @@ static int open_chain(sato_node_t *node) {
     int64_t dbcache = sato_args_get_int(node->args, "dbcache", 450);
     int64_t checkblocks = sato_args_get_int(node->args, "checkblocks", 6);
     int reindex = sato_args_get_bool(node->args, "reindex", 0);
-    const sato_blockidx_t *tip;
+    const sato_blocknode_t *tip;
     sato_err_t err;
     char hex[65];
 

@@ -44,7 +44,7 @@ static json_t *rpc_getdifficulty(sato_rpc_request_t *req) {
 
 static json_t *rpc_getblockhash(sato_rpc_request_t *req) {
     sato_chainctl_t *ctl;
-    const sato_blockidx_t *e;
+    const sato_blocknode_t *e;
     int32_t height;
     json_t *out;
     if (!rpc_param_int32(req, 0, 0, &height)) return NULL;
@@ -58,7 +58,7 @@ static json_t *rpc_getblockhash(sato_rpc_request_t *req) {
 static json_t *rpc_getblockchaininfo(sato_rpc_request_t *req) {
     sato_chainctl_t *ctl = rpc_chain_lock(req);
     sato_chainstate_t *cs;
-    const sato_blockidx_t *tip, *best;
+    const sato_blocknode_t *tip, *best;
     const sato_chainparams_t *p;
     json_t *o, *hdr;
     if (ctl == NULL) return NULL;
@@ -91,9 +91,9 @@ static json_t *rpc_getblockchaininfo(sato_rpc_request_t *req) {
 }
 
 /* Looks a block up by the hash in parameter 0; NULL with the error set. */
-static const sato_blockidx_t *param_block(sato_rpc_request_t *req, sato_chainctl_t *ctl,
+static const sato_blocknode_t *param_block(sato_rpc_request_t *req, sato_chainctl_t *ctl,
                                           const unsigned char hash[32]) {
-    const sato_blockidx_t *e = sato_chainstate_lookup(sato_chainctl_chainstate(ctl), hash);
+    const sato_blocknode_t *e = sato_chainstate_lookup(sato_chainctl_chainstate(ctl), hash);
     if (e == NULL) sato_rpc_error(req, SATO_RPC_INVALID_ADDRESS_OR_KEY, "Block not found");
     return e;
 }
@@ -102,7 +102,7 @@ static json_t *rpc_getblockheader(sato_rpc_request_t *req) {
     unsigned char hash[32];
     int verbose;
     sato_chainctl_t *ctl;
-    const sato_blockidx_t *e;
+    const sato_blocknode_t *e;
     json_t *out = NULL;
     if (!rpc_param_hash(req, 0, "hash", hash) || !sato_rpc_param_bool(req, 1, 1, &verbose)) return NULL;
     if ((ctl = rpc_chain_lock(req)) == NULL) return NULL;
@@ -135,7 +135,7 @@ static json_t *rpc_getblock(sato_rpc_request_t *req) {
     unsigned char hash[32];
     int64_t verbosity = 1;
     sato_chainctl_t *ctl;
-    const sato_blockidx_t *e;
+    const sato_blocknode_t *e;
     sato_block_t block;
     sato_err_t err;
     json_t *out = NULL, *v;
@@ -149,7 +149,7 @@ static json_t *rpc_getblock(sato_rpc_request_t *req) {
         return NULL;
     if ((ctl = rpc_chain_lock(req)) == NULL) return NULL;
     if ((e = param_block(req, ctl, hash)) == NULL) goto out;
-    if (!(e->status & SATO_BLOCKIDX_HAVE_DATA)) {
+    if (!(e->status & SATO_BLOCKNODE_HAVE_DATA)) {
         sato_rpc_error(req, SATO_RPC_MISC_ERROR, "Block not available (not fully downloaded)");
         goto out;
     }
@@ -209,11 +209,11 @@ out:
 
 typedef struct {
     sato_chainstate_t *cs;
-    const sato_blockidx_t **tips;
+    const sato_blocknode_t **tips;
     size_t n, cap;
 } tips_t;
 
-static void collect_tip(void *arg, const sato_blockidx_t *e) {
+static void collect_tip(void *arg, const sato_blocknode_t *e) {
     tips_t *t = arg;
     /* Off the active chain and without children: the end of a branch. */
     if (sato_chainstate_at(t->cs, e->height) == e || e->first_child != NULL) return;
@@ -225,24 +225,24 @@ static void collect_tip(void *arg, const sato_blockidx_t *e) {
 }
 
 static int by_height_desc(const void *a, const void *b) {
-    const sato_blockidx_t *x = *(const sato_blockidx_t *const *)a, *y = *(const sato_blockidx_t *const *)b;
+    const sato_blocknode_t *x = *(const sato_blocknode_t *const *)a, *y = *(const sato_blocknode_t *const *)b;
     if (x->height != y->height) return x->height > y->height ? -1 : 1;
     return memcmp(x->hash, y->hash, 32);
 }
 
-static const char *tip_status(const tips_t *t, const sato_blockidx_t *e) {
+static const char *tip_status(const tips_t *t, const sato_blocknode_t *e) {
     if (sato_chainstate_at(t->cs, e->height) == e) return "active";
-    if (e->status & SATO_BLOCKIDX_FAILED_MASK) return "invalid";
+    if (e->status & SATO_BLOCKNODE_FAILED_MASK) return "invalid";
     if (!e->chain_available) return "headers-only";
-    if (e->status & SATO_BLOCKIDX_SCRIPTS_OK) return "valid-fork";
-    if (e->status & SATO_BLOCKIDX_HEADER_OK) return "valid-headers";
+    if (e->status & SATO_BLOCKNODE_SCRIPTS_OK) return "valid-fork";
+    if (e->status & SATO_BLOCKNODE_HEADER_OK) return "valid-headers";
     return "unknown";
 }
 
 static json_t *rpc_getchaintips(sato_rpc_request_t *req) {
     sato_chainctl_t *ctl = rpc_chain_lock(req);
     tips_t t;
-    const sato_blockidx_t *tip;
+    const sato_blocknode_t *tip;
     json_t *out;
     size_t i;
     if (ctl == NULL) return NULL;
@@ -255,8 +255,8 @@ static json_t *rpc_getchaintips(sato_rpc_request_t *req) {
     qsort(t.tips, t.n, sizeof(*t.tips), by_height_desc);
     out = json_array();
     for (i = 0; i < t.n; i++) {
-        const sato_blockidx_t *e = t.tips[i];
-        const sato_blockidx_t *fork = sato_blockidx_fork((sato_blockidx_t *)tip, (sato_blockidx_t *)e);
+        const sato_blocknode_t *e = t.tips[i];
+        const sato_blocknode_t *fork = sato_blocknode_fork(tip, e);
         json_t *o = json_object();
         json_object_set_new(o, "height", json_integer(e->height));
         json_object_set_new(o, "hash", rpc_hash_json(e->hash));
@@ -275,7 +275,7 @@ static json_t *rpc_gettxout(sato_rpc_request_t *req) {
     int include_mempool;
     sato_chainctl_t *ctl;
     sato_chainstate_t *cs;
-    const sato_blockidx_t *tip;
+    const sato_blocknode_t *tip;
     sato_coin_t coin;
     sato_err_t err;
     json_t *out = NULL;

@@ -76,9 +76,9 @@ json_t *rpc_storage_error(sato_rpc_request_t *req, sato_chainctl_t *ctl, sato_er
     return sato_rpc_error(req, SATO_RPC_DATABASE_ERROR, "%s: %s", what, sato_err_str(err));
 }
 
-json_t *rpc_header_json(sato_chainctl_t *ctl, const sato_blockidx_t *e) {
+json_t *rpc_header_json(sato_chainctl_t *ctl, const sato_blocknode_t *e) {
     sato_chainstate_t *cs = sato_chainctl_chainstate(ctl);
-    const sato_blockidx_t *tip = sato_chainstate_tip(cs), *next = NULL;
+    const sato_blocknode_t *tip = sato_chainstate_tip(cs), *next = NULL;
     const sato_chainparams_t *p = sato_chainctl_params(ctl);
     sato_u256_t target, limit;
     json_t *o = json_object();
@@ -96,7 +96,7 @@ json_t *rpc_header_json(sato_chainctl_t *ctl, const sato_blockidx_t *e) {
     json_object_set_new(o, "versionHex", json_string(buf));
     json_object_set_new(o, "merkleroot", rpc_hash_json(e->header.merkle_root));
     json_object_set_new(o, "time", json_integer(e->header.time));
-    json_object_set_new(o, "mediantime", json_integer(sato_blockidx_median_time_past(e)));
+    json_object_set_new(o, "mediantime", json_integer(sato_blocknode_median_time_past(e)));
     json_object_set_new(o, "nonce", json_integer(e->header.nonce));
     snprintf(buf, sizeof(buf), "%08x", (unsigned)e->header.bits);
     json_object_set_new(o, "bits", json_string(buf));

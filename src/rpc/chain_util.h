@@ -33,7 +33,7 @@ json_t *rpc_storage_error(sato_rpc_request_t *req, sato_chainctl_t *ctl, sato_er
 
 /* Core's getblockheader JSON (blockheaderToJSON) for e, against the
  * active chain. */
-json_t *rpc_header_json(sato_chainctl_t *ctl, const sato_blockidx_t *e);
+json_t *rpc_header_json(sato_chainctl_t *ctl, const sato_blocknode_t *e);
 
 /* Big-endian hex of a 256-bit number, as uint256::GetHex prints it. */
 json_t *rpc_u256_json(const sato_u256_t *v);

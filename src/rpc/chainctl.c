@@ -19,7 +19,7 @@ struct sato_chainctl {
     sato_txindex_t *txindex;
     void (*on_fatal)(void *arg);
     void *fatal_arg;
-    const sato_blockidx_t *notified; /* the tip the log last reported */
+    const sato_blocknode_t *notified; /* the tip the log last reported */
     uint64_t *chain_tx;               /* cumulative counts by height ... */
     size_t chain_tx_valid, chain_tx_cap; /* ... valid below chain_tx_valid */
     int left_ibd;
@@ -90,7 +90,7 @@ sato_err_t sato_chainctl_fatal(sato_chainctl_t *ctl, sato_err_t err, const char 
     return err;
 }
 
-uint64_t sato_chainctl_chain_tx(sato_chainctl_t *ctl, const sato_blockidx_t *e) {
+uint64_t sato_chainctl_chain_tx(sato_chainctl_t *ctl, const sato_blocknode_t *e) {
     size_t h;
     if (e == NULL || e->height < 0) return 0;
     if ((size_t)e->height >= ctl->chain_tx_cap) {
@@ -98,7 +98,7 @@ uint64_t sato_chainctl_chain_tx(sato_chainctl_t *ctl, const sato_blockidx_t *e) 
         ctl->chain_tx = sato_realloc(ctl->chain_tx, ctl->chain_tx_cap * sizeof(*ctl->chain_tx));
     }
     for (h = ctl->chain_tx_valid; h <= (size_t)e->height; h++) {
-        const sato_blockidx_t *b = sato_chainstate_at(ctl->cs, (int32_t)h);
+        const sato_blocknode_t *b = sato_chainstate_at(ctl->cs, (int32_t)h);
         uint64_t n = b ? b->n_tx : 0;
         ctl->chain_tx[h] = (h > 0 ? ctl->chain_tx[h - 1] : 0) + n;
     }
@@ -106,8 +106,8 @@ uint64_t sato_chainctl_chain_tx(sato_chainctl_t *ctl, const sato_blockidx_t *e) 
     return ctl->chain_tx[e->height];
 }
 
-double sato_chainctl_progress(sato_chainctl_t *ctl, const sato_blockidx_t *e) {
-    const sato_blockidx_t *genesis = sato_chainstate_at(ctl->cs, 0);
+double sato_chainctl_progress(sato_chainctl_t *ctl, const sato_blocknode_t *e) {
+    const sato_blocknode_t *genesis = sato_chainstate_at(ctl->cs, 0);
     double done, rate = 0, total;
     int64_t now = (int64_t)time(NULL), elapsed;
     if (e == NULL || genesis == NULL) return 0;
@@ -120,7 +120,7 @@ double sato_chainctl_progress(sato_chainctl_t *ctl, const sato_blockidx_t *e) {
 }
 
 int sato_chainctl_ibd(sato_chainctl_t *ctl) {
-    const sato_blockidx_t *tip = sato_chainstate_tip(ctl->cs);
+    const sato_blocknode_t *tip = sato_chainstate_tip(ctl->cs);
     sato_u256_t min_work;
     if (ctl->left_ibd) return 0;
     if (tip == NULL) return 1;
@@ -164,7 +164,7 @@ static void hash_hex(char out[65], const unsigned char hash[32]) {
     out[64] = '\0';
 }
 
-static void log_update_tip(sato_chainctl_t *ctl, const sato_blockidx_t *e) {
+static void log_update_tip(sato_chainctl_t *ctl, const sato_blocknode_t *e) {
     char hex[65], date[32];
     time_t t = (time_t)e->header.time;
     struct tm tm;
@@ -182,12 +182,12 @@ static void log_update_tip(sato_chainctl_t *ctl, const sato_blockidx_t *e) {
 }
 
 sato_err_t sato_chainctl_tip_changed(sato_chainctl_t *ctl) {
-    const sato_blockidx_t *tip = sato_chainstate_tip(ctl->cs), *fork;
+    const sato_blocknode_t *tip = sato_chainstate_tip(ctl->cs), *fork;
     int32_t h;
     sato_err_t err;
     if (tip == NULL || tip == ctl->notified) goto index;
     fork = ctl->notified
-               ? sato_blockidx_fork((sato_blockidx_t *)ctl->notified, (sato_blockidx_t *)tip)
+               ? sato_blocknode_fork(ctl->notified, tip)
                : NULL;
     if (fork != NULL && fork != ctl->notified) {
         char hex[65];

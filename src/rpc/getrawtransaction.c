@@ -16,7 +16,7 @@
  * txid there, looking at pos first; *index receives its position.
  * SATO_ENOTFOUND if the block does not hold it. */
 static sato_err_t find_in_block(sato_block_t *b, size_t *index, sato_chainstate_t *cs,
-                                const sato_blockidx_t *e, const unsigned char txid[32], size_t pos) {
+                                const sato_blocknode_t *e, const unsigned char txid[32], size_t pos) {
     sato_err_t err;
     size_t i;
     if ((err = sato_chainstate_read_block(cs, b, e)) != SATO_OK) return err;
@@ -38,7 +38,7 @@ static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
     json_t *v, *out = NULL;
     sato_chainctl_t *ctl;
     sato_chainstate_t *cs;
-    const sato_blockidx_t *given = NULL, *in_block = NULL;
+    const sato_blocknode_t *given = NULL, *in_block = NULL;
     sato_txindex_t *ti;
     const sato_tx_t *tx = NULL;
     sato_block_t b; /* the block holding tx, read once */
@@ -68,7 +68,7 @@ static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
             sato_rpc_error(req, SATO_RPC_INVALID_ADDRESS_OR_KEY, "Block hash not found");
             goto out;
         }
-        if (!(given->status & SATO_BLOCKIDX_HAVE_DATA)) {
+        if (!(given->status & SATO_BLOCKNODE_HAVE_DATA)) {
             sato_rpc_error(req, SATO_RPC_MISC_ERROR, "Block not available");
             goto out;
         }
@@ -119,7 +119,7 @@ static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
         json_t *txj;
         memset(&undo, 0, sizeof(undo));
         sato_buf_init(&undo.raw);
-        if (verbosity >= 2 && !sato_tx_is_coinbase(tx) && (in_block->status & SATO_BLOCKIDX_HAVE_UNDO)) {
+        if (verbosity >= 2 && !sato_tx_is_coinbase(tx) && (in_block->status & SATO_BLOCKNODE_HAVE_UNDO)) {
             if (sato_chainstate_read_undo(cs, &undo, in_block, &b) != SATO_OK) {
                 sato_block_undo_clear(&undo);
                 json_decref(out);

@@ -25,14 +25,14 @@
  * the required bits for that time, BIP9's top bits as the version. */
 static int make_template(sato_block_template_t *t, sato_chainctl_t *ctl) {
     const sato_chainparams_t *p = sato_chainctl_params(ctl);
-    const sato_blockidx_t *tip = sato_chainstate_tip(sato_chainctl_chainstate(ctl));
+    const sato_blocknode_t *tip = sato_chainstate_tip(sato_chainctl_chainstate(ctl));
     sato_chain_view_t view;
-    int64_t mtp = sato_blockidx_median_time_past(tip), now = (int64_t)time(NULL);
+    int64_t mtp = sato_blocknode_median_time_past(tip), now = (int64_t)time(NULL);
     memset(t, 0, sizeof(*t));
     memcpy(t->prev_hash, tip->hash, 32);
     t->height = tip->height + 1;
     t->time = (uint32_t)(now > mtp ? now : mtp + 1);
-    sato_blockidx_chain_view(&view, tip);
+    sato_blocknode_chain_view(&view, tip);
     if (!sato_next_work_required(&t->bits, &view, t->time, p)) return 0;
     t->version = SATO_BLOCK_VERSION_TOP_BITS;
     t->segwit_active = t->height >= p->segwit_height;
@@ -265,7 +265,7 @@ out:
 /* Core's UpdateUncommittedBlockStructures: a block whose coinbase commits
  * to witnesses but carries no witness reserved value gets the default
  * (32 zero bytes), as a miner would have meant. */
-static void add_witness_nonce(sato_block_t *b, const sato_blockidx_t *prev, const sato_chainparams_t *p) {
+static void add_witness_nonce(sato_block_t *b, const sato_blocknode_t *prev, const sato_chainparams_t *p) {
     size_t idx;
     sato_tx_t *cb;
     if (b->txs_len == 0 || prev->height + 1 < p->segwit_height) return;
@@ -287,7 +287,7 @@ static json_t *rpc_submitblock(sato_rpc_request_t *req) {
     sato_block_t b;
     sato_chainctl_t *ctl;
     sato_chainstate_t *cs;
-    const sato_blockidx_t *prev, *e;
+    const sato_blocknode_t *prev, *e;
     sato_block_state_t st;
     sato_err_t err;
     int is_new = 0, parsed;
@@ -329,7 +329,7 @@ static json_t *rpc_submitblock(sato_rpc_request_t *req) {
         out = json_string(st.reason[0] ? st.reason : "rejected");
     } else if (!is_new) {
         out = json_string("duplicate");
-    } else if ((e = sato_chainstate_lookup(cs, hash)) != NULL && (e->status & SATO_BLOCKIDX_SCRIPTS_OK)) {
+    } else if ((e = sato_chainstate_lookup(cs, hash)) != NULL && (e->status & SATO_BLOCKNODE_SCRIPTS_OK)) {
         out = json_null();
     } else {
         /* Stored but not connected (not on the most-work chain): its

@@ -82,7 +82,7 @@ static int run_all(sato_chainstate_t *cs) {
 
 /* The recovered tip is genesis or one of our blocks at its height. */
 static int tip_on_chain(sato_chainstate_t *cs) {
-    const sato_blockidx_t *t = sato_chainstate_tip(cs);
+    const sato_blocknode_t *t = sato_chainstate_tip(cs);
     unsigned char h[32];
     if (t->height == 0) return 1;
     if (t->height > (int32_t)n_blocks) return 0;

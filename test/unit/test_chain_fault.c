@@ -29,10 +29,10 @@ static int no_invalid(sato_chainstate_t *cs, sato_block_t *blocks, size_t n) {
     size_t i;
     for (i = 0; i < n; i++) {
         unsigned char h[32];
-        const sato_blockidx_t *e;
+        const sato_blocknode_t *e;
         sato_block_header_hash(h, &blocks[i].header);
         e = sato_chainstate_lookup(cs, h);
-        if (e != NULL && (e->status & SATO_BLOCKIDX_FAILED_MASK)) return 0;
+        if (e != NULL && (e->status & SATO_BLOCKNODE_FAILED_MASK)) return 0;
     }
     return 1;
 }

@@ -50,7 +50,7 @@ static void expect(sato_chainstate_t *cs, const sato_block_t *b, const char *rea
     sato_utxo_stats_t before, after;
     sato_block_state_t st;
     unsigned char hash[32];
-    const sato_blockidx_t *e;
+    const sato_blocknode_t *e;
     sato_err_t err;
     cs_stats(cs, &before);
     err = sato_chainstate_process_block(cs, &st, b, 1, NULL);
@@ -60,7 +60,7 @@ static void expect(sato_chainstate_t *cs, const sato_block_t *b, const char *rea
     test_case(err == SATO_OK && strcmp(st.reason, reason) == 0, "%s: want %s, got '%s' (err %d)",
               name, reason, st.reason, (int)err);
     test_case(stats_equal(&before, &after), "%s: tip and UTXO set unchanged", name);
-    test_case((e != NULL && (e->status & SATO_BLOCKIDX_FAILED)) == (cached != 0), "%s: %s", name,
+    test_case((e != NULL && (e->status & SATO_BLOCKNODE_FAILED)) == (cached != 0), "%s: %s", name,
               cached ? "remembered invalid" : "not remembered invalid");
 }
 

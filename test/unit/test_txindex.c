@@ -60,7 +60,7 @@ static size_t count_all(sato_txindex_t *ti, size_t from, size_t to) {
     return n;
 }
 
-static void count_entry(void *arg, const sato_blockidx_t *e) {
+static void count_entry(void *arg, const sato_blocknode_t *e) {
     (void)e;
     (*(size_t *)arg)++;
 }
@@ -110,7 +110,7 @@ int main(void) {
         sato_coin_t coin;
         sato_outpoint_t op;
         sato_utxo_stats_t stats;
-        const sato_blockidx_t *tip = sato_chainstate_tip(cs);
+        const sato_blocknode_t *tip = sato_chainstate_tip(cs);
         memcpy(op.hash, seen[n_seen - 1].txid, 32);
         op.n = 0;
         CHECK(sato_chainstate_get_coin(cs, &op, &coin) == SATO_OK);
@@ -122,7 +122,7 @@ int main(void) {
         CHECK(stats.bogosize >= 50 * stats.txouts && sato_chainstate_coins_disk_size(cs) > 0);
         CHECK(sato_chainstate_blocks_size(cs) > 0);
         /* Blockgen times go up by one: the median of 11 is 5 back. */
-        CHECK(sato_blockidx_median_time_past(tip) == (int64_t)tip->header.time - 5);
+        CHECK(sato_blocknode_median_time_past(tip) == (int64_t)tip->header.time - 5);
         sato_chainstate_foreach(cs, count_entry, &entries);
         CHECK(entries == sato_chainstate_index_size(cs));
     }
