@@ -348,9 +348,13 @@ static void test_limit(void) {
     rm_tree(dir);
 }
 
+/* Where a holding child says it has the environment open. */
+static int holder_ready_fd = -1;
+
 /* Child: opens the environment and begins a read transaction; exits at
- * once (leaving a stale reader slot) or, with hold_fd, waits until that
- * pipe closes (keeping the environment in use by another process). */
+ * once (leaving a stale reader slot) or, with hold_fd, says so on
+ * holder_ready_fd and waits until that pipe closes (keeping the
+ * environment in use by another process). */
 static pid_t child_reader(const char *dir, int hold_fd, int close_fd) {
     pid_t pid = fork();
     if (pid == 0) {
@@ -362,6 +366,7 @@ static pid_t child_reader(const char *dir, int hold_fd, int close_fd) {
         if (sato_db_begin_read(cdb, &t) != SATO_OK) _exit(3);
         if (hold_fd >= 0) {
             if (sato_db_commit(t) != SATO_OK) _exit(4);
+            if (write(holder_ready_fd, "r", 1) != 1) _exit(5);
             while (read(hold_fd, &c, 1) > 0) {
             }
         }
@@ -383,7 +388,7 @@ static int reap(pid_t pid) {
 static void test_reader_check(void) {
     char dir[PATH_MAX];
     sato_db_t *db;
-    int stale = -1, dead = -1, pipefd[2];
+    int stale = -1, dead = -1, pipefd[2], readyfd[2];
     pid_t holder;
 
     make_tmpdir(dir, sizeof(dir), "readers");
@@ -398,8 +403,18 @@ static void test_reader_check(void) {
 
     /* At open, with another live process holding the environment. */
     CHECK(pipe(pipefd) == 0);
+    CHECK(pipe(readyfd) == 0);
+    holder_ready_fd = readyfd[1];
     holder = child_reader(dir, pipefd[0], pipefd[1]);
     close(pipefd[0]);
+    close(readyfd[1]);
+    {
+        /* Only once the holder has it open does the next child's slot
+         * outlive the child (else LMDB resets the table at open). */
+        char c;
+        CHECK(read(readyfd[0], &c, 1) == 1);
+        close(readyfd[0]);
+    }
     CHECK(reap(child_reader(dir, -1, -1)));
     db = open_db(dir, 0, 0, &stale);
     test_case(stale == 1, "stale reader slots cleared at open: %d", stale);
