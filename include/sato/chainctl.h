@@ -5,8 +5,10 @@
  * plus the tip notifications): one lock serializing every use of the
  * chain state, the -txindex index kept in step with the active chain, the
  * UpdateTip log line for every newly connected block, the cumulative
- * transaction counts behind "progress", and the stop-on-storage-error
- * rule. RPC handlers reach it through sato_rpc_context_t. */
+ * transaction counts behind "progress", the stop-on-storage-error rule,
+ * and the tip-change events the rest of the node subscribes to (Core's
+ * validation interface). It lives below the network and RPC layers, which
+ * both use it; RPC handlers reach it through sato_rpc_context_t. */
 
 #include <pthread.h>
 #include <stdint.h>
@@ -43,6 +45,20 @@ const sato_chainparams_t *sato_chainctl_params(const sato_chainctl_t *ctl);
  * block now connected (and the blocks disconnected by a reorg), brings the
  * tx index along. A storage error goes through sato_chainctl_fatal. */
 SATO_NODISCARD sato_err_t sato_chainctl_tip_changed(sato_chainctl_t *ctl);
+
+/* A subscriber to tip changes: called under the lock from
+ * sato_chainctl_tip_changed, after the UpdateTip lines, with the last
+ * block both chains share (NULL the first time) and the new tip. It must
+ * not take the lock again, nor block. */
+typedef struct {
+    void (*tip_changed)(void *arg, const sato_blocknode_t *fork, const sato_blocknode_t *tip);
+    void *arg;
+} sato_chain_listener_t;
+
+#define SATO_CHAINCTL_MAX_LISTENERS 8
+/* 0 if all slots are taken. With the lock held. */
+int sato_chainctl_subscribe(sato_chainctl_t *ctl, const sato_chain_listener_t *l);
+void sato_chainctl_unsubscribe(sato_chainctl_t *ctl, void *arg);
 
 /* Logs a storage error with what the chain state says about it and asks
  * the node to stop. Returns err. */

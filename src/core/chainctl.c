@@ -1,4 +1,5 @@
-/* The shared chain state: lock, tip notifications, tx index upkeep. */
+/* The node core's shared chain state: lock, tip notifications and their
+ * subscribers, tx index upkeep (see chainctl.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,8 @@ struct sato_chainctl {
     const sato_blocknode_t *notified; /* the tip the log last reported */
     uint64_t *chain_tx;               /* cumulative counts by height ... */
     size_t chain_tx_valid, chain_tx_cap; /* ... valid below chain_tx_valid */
+    sato_chain_listener_t listeners[SATO_CHAINCTL_MAX_LISTENERS];
+    size_t n_listeners;
     int left_ibd;
     int failed;
     int interrupted; /* read and written atomically */
@@ -66,6 +69,22 @@ void sato_chainctl_unlock(sato_chainctl_t *ctl) {
 
 sato_chainstate_t *sato_chainctl_chainstate(sato_chainctl_t *ctl) {
     return ctl->cs;
+}
+
+int sato_chainctl_subscribe(sato_chainctl_t *ctl, const sato_chain_listener_t *l) {
+    if (ctl->n_listeners == SATO_CHAINCTL_MAX_LISTENERS) return 0;
+    ctl->listeners[ctl->n_listeners++] = *l;
+    return 1;
+}
+
+void sato_chainctl_unsubscribe(sato_chainctl_t *ctl, void *arg) {
+    size_t i;
+    for (i = 0; i < ctl->n_listeners; i++) {
+        if (ctl->listeners[i].arg == arg) {
+            ctl->listeners[i] = ctl->listeners[--ctl->n_listeners];
+            i--;
+        }
+    }
 }
 
 sato_txindex_t *sato_chainctl_txindex(sato_chainctl_t *ctl) {
@@ -203,6 +222,10 @@ sato_err_t sato_chainctl_tip_changed(sato_chainctl_t *ctl) {
     for (h = fork ? fork->height + 1 : 0; h <= tip->height; h++)
         log_update_tip(ctl, sato_chainstate_at(ctl->cs, h));
     ctl->notified = tip;
+    {
+        size_t i;
+        for (i = 0; i < ctl->n_listeners; i++) ctl->listeners[i].tip_changed(ctl->listeners[i].arg, fork, tip);
+    }
 index:
     if (ctl->txindex != NULL && (err = sato_txindex_sync(ctl->txindex, ctl->cs)) != SATO_OK)
         return sato_chainctl_fatal(ctl, err, "Failed to update the transaction index");
