@@ -54,6 +54,8 @@ typedef struct {
     struct sato_chainctl *chainctl;
     /* NULL: no warm-up (tests, tools). */
     sato_rpc_warmup_t *warmup;
+    /* The peer-to-peer node (net.h); NULL without one. */
+    struct sato_net *net;
 } sato_rpc_context_t;
 
 /* What a method handler gets: its parameters, already converted from

@@ -21,6 +21,7 @@
 #include "sato/rpc_methods.h"
 #include "sato/sha256.h"
 #include "sato/txindex.h"
+#include "sato/net.h"
 #include "sato/workq.h"
 
 static char *path_join(const char *dir, const char *name) {
@@ -344,6 +345,84 @@ static int start_workq(sato_node_t *node, char *err, size_t errlen) {
 
 static void on_flush_timer(evutil_socket_t fd, short what, void *arg);
 
+/* Reads a list option of addresses ("ip", "ip:port", "[v6]:port"). */
+static int address_list(sato_node_t *node, const char *opt, sato_netaddr_t *out, size_t max, size_t *n,
+                        uint16_t default_port) {
+    const char **list;
+    size_t i, k = sato_args_get_list(node->args, opt, &list);
+    *n = 0;
+    for (i = 0; i < k; i++) {
+        const char *v = list[i];
+        if (strcmp(opt, "whitelist") == 0) {
+            if (strncmp(v, "noban@", 6) != 0) {
+                sato_log_printf("Error: -whitelist=%s: only noban@<ip> is supported", v);
+                return 0;
+            }
+            v += 6;
+        }
+        if (strcmp(v, "0") == 0 && strcmp(opt, "connect") == 0) continue; /* -connect=0: none */
+        if (*n == max || !sato_netaddr_parse(&out[*n], v, default_port)) {
+            sato_log_printf("Error: Invalid -%s address or too many: '%s' (an IP literal, with an optional port)", opt,
+                            v);
+            return 0;
+        }
+        (*n)++;
+    }
+    return 1;
+}
+
+static int64_t net_clock(void *ctx) {
+    (void)ctx;
+    return (int64_t)time(NULL);
+}
+
+/* The peer-to-peer node, once the chain state is there. */
+static int start_net(sato_node_t *node) {
+    sato_net_config_t cfg;
+    char err[512];
+    const char **list;
+    int64_t port = sato_args_get_int(node->args, "port", node->chain->default_port);
+    int has_connect = sato_args_get_list(node->args, "connect", &list) > 0;
+    sato_net_config_init(&cfg);
+    cfg.base = node->base;
+    cfg.chainctl = node->chainctl;
+    cfg.params = node->chain;
+    if (port <= 0 || port > 65535) {
+        sato_log_printf("Error: Invalid port specified in -port: '%lld'", (long long)port);
+        return 0;
+    }
+    cfg.port = (uint16_t)port;
+    cfg.listen = sato_args_get_bool(node->args, "listen", !has_connect);
+    cfg.max_connections = (int)sato_args_get_int(node->args, "maxconnections", 125);
+    cfg.peer_timeout_s = (int)sato_args_get_int(node->args, "peertimeout", 60);
+    cfg.network_active = sato_args_get_bool(node->args, "networkactive", 1);
+    cfg.user_agent = "/Sato:" SATO_VERSION "/";
+    cfg.now = net_clock;
+    if (cfg.max_connections < 0 || cfg.peer_timeout_s <= 0) {
+        sato_log_printf("Error: -maxconnections must not be negative and -peertimeout must be positive");
+        return 0;
+    }
+    if (sato_args_get_list(node->args, "seednode", &list) > 0) {
+        sato_log_printf("Error: -seednode is not supported yet; use -addnode or -connect");
+        return 0;
+    }
+    if (!address_list(node, "bind", cfg.bind, SATO_NET_MAX_BINDS, &cfg.nbind, cfg.port) ||
+        !address_list(node, "connect", cfg.connect, SATO_NET_MAX_CONNECT, &cfg.nconnect, node->chain->default_port) ||
+        !address_list(node, "addnode", cfg.addnode, SATO_NET_MAX_CONNECT, &cfg.naddnode, node->chain->default_port) ||
+        !address_list(node, "whitelist", cfg.noban, SATO_NET_MAX_WHITELIST, &cfg.nnoban, 0))
+        return 0;
+    if (sato_args_get_bool(node->args, "dnsseed", 1) && !has_connect && node->chain->default_port != 18444)
+        sato_log_printf("DNS seeding is not implemented yet: connect with -addnode or -connect");
+    if (has_connect) cfg.naddnode = 0; /* -connect: only those */
+    node->net = sato_net_start(&cfg, err, sizeof(err));
+    if (node->net == NULL) {
+        sato_log_printf("Error: %s", err);
+        return 0;
+    }
+    node->rpc_ctx.net = node->net;
+    return 1;
+}
+
 static void *loader_main(void *arg) {
     sato_node_t *node = arg;
     node->load_failed = !open_chain(node);
@@ -367,6 +446,11 @@ static void on_loaded(evutil_socket_t fd, short what, void *arg) {
     }
     node->flush_timer = event_new(node->base, -1, EV_PERSIST, on_flush_timer, node);
     event_add(node->flush_timer, &every);
+    if (!start_net(node)) {
+        node->load_failed = 1;
+        event_base_loopexit(node->base, NULL);
+        return;
+    }
     node->rpc_ctx.chainctl = node->chainctl;
     if (node->warmup != NULL) sato_rpc_warmup_finish(node->warmup);
     sato_log_printf("init message: Done loading");
@@ -493,6 +577,7 @@ static int run(sato_node_t *node, int argc, char **argv) {
     sato_rpc_register_blockchain(node->rpc);
     sato_rpc_register_mining(node->rpc);
     sato_rpc_register_getrawtransaction(node->rpc);
+    sato_rpc_register_net(node->rpc);
     /* The server answers from the start (Core's warm-up), while the chain
      * state loads on its own thread and the loop keeps serving. */
     node->warmup = sato_rpc_warmup_create();
@@ -521,6 +606,8 @@ out:
     /* Running calls and a running flush finish; waiting ones are dropped. */
     sato_workq_destroy(node->workq);
     node->workq = NULL;
+    sato_net_stop(node->net);
+    node->net = NULL;
     sato_httpd_stop(node->httpd);
     node->httpd = NULL;
     if (node->loader_running) { /* a shutdown during start-up */

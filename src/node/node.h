@@ -41,6 +41,7 @@ typedef struct {
     struct event *loaded_ev; /* the loader's "done" on the loop thread */
     struct event *flush_timer;
     struct sato_workq *workq; /* RPC calls and the periodic flush */
+    struct sato_net *net;     /* the peer-to-peer node; NULL with -networkactive... off */
     int flush_queued;         /* atomic: a periodic flush is queued or running */
 } sato_node_t;
 

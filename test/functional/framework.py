@@ -25,6 +25,7 @@ class Node:
     def __init__(self, datadir, extra_args=(), conf=None):
         self.datadir = str(datadir)
         self.rpcport = free_port()
+        self.p2pport = free_port()
         self.extra_args = list(extra_args)
         self.proc = None
         self.port_on_cmdline = True
@@ -37,7 +38,7 @@ class Node:
         return os.path.join(self.datadir, "regtest")
 
     def args(self):
-        port = ["-rpcport=%d" % self.rpcport] if self.port_on_cmdline else []
+        port = ["-rpcport=%d" % self.rpcport, "-port=%d" % self.p2pport] if self.port_on_cmdline else []
         return [SATOD, "-regtest", "-datadir=" + self.datadir, "-printtoconsole=0"] + port + self.extra_args
 
     def start(self, wait=True):

@@ -152,7 +152,8 @@ def test_config_sections(make_node):
     """[regtest] settings apply on regtest; top-level rpcport is mainnet-only."""
     n = make_node(start=False)
     with open(os.path.join(n.datadir, "sato.conf"), "w") as f:
-        f.write("rpcport=1\ndebug=rpc\n[regtest]\nrpcport=%d\ndebug=net\n[test]\ndebug=http\n" % n.rpcport)
+        f.write("rpcport=1\ndebug=rpc\n[regtest]\nrpcport=%d\nport=%d\ndebug=net\n[test]\ndebug=http\n"
+                % (n.rpcport, n.p2pport))
     n.port_on_cmdline = False
     n.start()
     logging = n.rpc("logging")

@@ -1,0 +1,105 @@
+#ifndef SATO_NET_H
+#define SATO_NET_H
+
+/* The peer-to-peer node: listening and outbound sockets on the node's
+ * libevent loop, the version handshake, pings and timeouts, headers-first
+ * sync with blocks fetched in parallel from every peer, block relay, and
+ * disconnection of peers that break the protocol.
+ *
+ * Threads: socket I/O, framing and the cheap messages (handshake, ping,
+ * pong, feature negotiation) run on the loop thread and never touch the
+ * chain state. Everything that does (headers, blocks, getheaders, getdata,
+ * inv) runs on one message thread of its own, which takes the chain lock
+ * as RPC does; so a peer's pings are answered while a block connects.
+ * Lock order: the chain lock, then the network's own lock. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sato/chainctl.h"
+#include "sato/chainparams.h"
+#include "sato/netaddr.h"
+
+struct event_base;
+
+typedef struct sato_net sato_net_t;
+
+#define SATO_NET_MAX_BINDS 8
+#define SATO_NET_MAX_CONNECT 16
+#define SATO_NET_MAX_WHITELIST 16
+
+typedef struct {
+    struct event_base *base; /* the node's loop (evthread_use_pthreads first) */
+    sato_chainctl_t *chainctl;
+    const sato_chainparams_t *params;
+    int listen;              /* accept inbound connections */
+    sato_netaddr_t bind[SATO_NET_MAX_BINDS]; /* where to listen; none: all interfaces */
+    size_t nbind;
+    uint16_t port;           /* listening port (-port) */
+    sato_netaddr_t connect[SATO_NET_MAX_CONNECT]; /* -connect: only these, redialled */
+    size_t nconnect;
+    sato_netaddr_t addnode[SATO_NET_MAX_CONNECT]; /* -addnode: these besides others */
+    size_t naddnode;
+    sato_netaddr_t noban[SATO_NET_MAX_WHITELIST]; /* -whitelist=noban@ip: never punished */
+    size_t nnoban;
+    int max_connections;     /* -maxconnections (125) */
+    int peer_timeout_s;      /* -peertimeout: handshake deadline (60) */
+    int network_active;      /* -networkactive */
+    const char *user_agent;  /* "/Sato:0.1.0/" */
+    int64_t (*now)(void *ctx); /* seconds; NULL: time(NULL) (for -mocktime) */
+    void *now_ctx;
+} sato_net_config_t;
+
+void sato_net_config_init(sato_net_config_t *c);
+
+/* Binds the listeners and starts the message thread; the outbound
+ * connections start from the loop. NULL with a message on failure (a port
+ * in use). */
+sato_net_t *sato_net_start(const sato_net_config_t *cfg, char *err, size_t errlen);
+/* Closes every connection and joins the message thread; call after the
+ * loop ended. NULL: no-op. */
+void sato_net_stop(sato_net_t *net);
+
+/* What getpeerinfo shows of one peer (a snapshot). */
+typedef struct {
+    uint64_t id;
+    char addr[SATO_NETADDR_STRLEN];
+    char addr_local[SATO_NETADDR_STRLEN];
+    const char *network; /* "ipv4", "ipv6", ... */
+    uint64_t services;
+    int relay_txes;
+    int64_t last_send, last_recv, conn_time;
+    uint64_t bytes_sent, bytes_recv;
+    double ping_time, min_ping, ping_wait; /* seconds; < 0: none yet */
+    int32_t version;
+    char subver[257];
+    int inbound;
+    int manual;
+    int noban;
+    int32_t starting_height, synced_headers, synced_blocks;
+    size_t inflight;
+    uint64_t inflight_heights[16];
+    const char *connection_type; /* "inbound", "outbound-full-relay", "manual" */
+    int64_t time_offset;
+    int handshake_done;
+} sato_peer_info_t;
+
+/* Every connected peer into *out (caller frees); returns the count. */
+size_t sato_net_peers(sato_net_t *net, sato_peer_info_t **out);
+size_t sato_net_connection_count(sato_net_t *net);
+void sato_net_totals(sato_net_t *net, uint64_t *sent, uint64_t *recv);
+int sato_net_active(sato_net_t *net);
+void sato_net_set_active(sato_net_t *net, int active);
+uint16_t sato_net_listen_port(sato_net_t *net);
+
+/* addnode "add" (kept and redialled), "remove", "onetry". 0: already
+ * there / not there (Core's -23 / -24 errors). */
+int sato_net_addnode(sato_net_t *net, const sato_netaddr_t *a, const char *command);
+/* The -addnode/addnode list and whether each is connected. */
+size_t sato_net_added_nodes(sato_net_t *net, sato_netaddr_t *out, int *connected, size_t max);
+/* disconnectnode by address or id: 0 if no such peer. */
+int sato_net_disconnect(sato_net_t *net, const sato_netaddr_t *a, uint64_t id);
+/* ping: asks every peer for a pong now. */
+void sato_net_ping_all(sato_net_t *net);
+
+#endif

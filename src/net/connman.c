@@ -1,0 +1,931 @@
+/* The connection manager: listeners, outbound dials, one bufferevent per
+ * peer on the node's loop, framing, the handshake and the other cheap
+ * messages, timers (handshake, ping, inactivity, stalling), and
+ * disconnection (see net.h). Messages that need the chain state go to
+ * the message thread (netproc.c). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/util.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "net_internal.h"
+#include "sato/log.h"
+#include "sato/mem.h"
+#include "sato/random.h"
+
+#define LOCAL_SERVICES (SATO_NODE_NETWORK | SATO_NODE_WITNESS | SATO_NODE_NETWORK_LIMITED)
+
+void sato_net_config_init(sato_net_config_t *c) {
+    memset(c, 0, sizeof(*c));
+    c->listen = 1;
+    c->max_connections = 125;
+    c->peer_timeout_s = 60;
+    c->network_active = 1;
+    c->user_agent = "/Sato/";
+}
+
+int64_t net_now(const sato_net_t *net) {
+    return net->cfg.now ? net->cfg.now(net->cfg.now_ctx) : (int64_t)time(NULL);
+}
+
+int64_t net_now_ms(const sato_net_t *net) {
+    struct timespec ts;
+    (void)net;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint64_t random_u64(void) {
+    unsigned char b[8];
+    sato_random_bytes(b, sizeof(b));
+    return sato_le64(b);
+}
+
+static void addr_text(char out[SATO_NETADDR_STRLEN], const sato_netaddr_t *a) {
+    sato_netaddr_format(out, a);
+}
+
+/* ---- peers ---- */
+
+static void peer_free(sato_peer_t *p) {
+    while (p->q_head) {
+        qmsg_t *m = p->q_head;
+        p->q_head = m->next;
+        free(m);
+    }
+    sato_msgreader_clear(&p->reader);
+    sato_buf_clear(&p->outq);
+    free(p);
+}
+
+void net_peer_release(sato_net_t *net, sato_peer_t *p) {
+    (void)net;
+    if (--p->refs == 0) peer_free(p);
+}
+
+size_t net_send_backlog(sato_peer_t *p) {
+    return p->outq.len + p->out_backlog;
+}
+
+static int on_loop_thread(const sato_net_t *net) {
+    return pthread_equal(pthread_self(), net->loop_thread);
+}
+
+void net_send(sato_net_t *net, sato_peer_t *p, const char *command, const unsigned char *payload, size_t len) {
+    if (p->closed || p->disconnect) return;
+    if (on_loop_thread(net)) {
+        sato_buf_t frame;
+        sato_buf_init(&frame);
+        sato_msg_frame(&frame, net->cfg.params->magic, command, payload, len);
+        bufferevent_write(p->bev, frame.data, frame.len);
+        p->bytes_sent += frame.len;
+        net->total_sent += frame.len;
+        sato_buf_clear(&frame);
+    } else {
+        size_t before = p->outq.len;
+        sato_msg_frame(&p->outq, net->cfg.params->magic, command, payload, len);
+        p->bytes_sent += p->outq.len - before;
+        net->total_sent += p->outq.len - before;
+        event_active(net->flush_ev, EV_READ, 0);
+    }
+    p->last_send = net_now(net);
+    SATO_DEBUG(SATO_LOG_NET, "sending %s (%zu bytes) peer=%llu", command, len, (unsigned long long)p->id);
+}
+
+/* On the loop: what other threads queued goes to the sockets, and peers
+ * whose queue drained read again. */
+static void on_flush(evutil_socket_t fd, short what, void *arg) {
+    sato_net_t *net = arg;
+    sato_peer_t *p;
+    (void)fd;
+    (void)what;
+    pthread_mutex_lock(&net->lock);
+    for (p = net->peers; p != NULL; p = p->next) {
+        if (p->closed) continue;
+        if (p->outq.len > 0) {
+            bufferevent_write(p->bev, p->outq.data, p->outq.len);
+            p->outq.len = 0;
+        }
+        p->out_backlog = evbuffer_get_length(bufferevent_get_output(p->bev));
+        if (p->resume_reading) {
+            p->resume_reading = 0;
+            p->reading_paused = 0;
+            bufferevent_enable(p->bev, EV_READ);
+        }
+    }
+    pthread_mutex_unlock(&net->lock);
+}
+
+static void on_write(struct bufferevent *bev, void *arg) {
+    sato_peer_t *p = arg;
+    /* Called when the output drained below the low watermark (empty). */
+    pthread_mutex_lock(&p->net->lock);
+    p->out_backlog = evbuffer_get_length(bufferevent_get_output(bev));
+    pthread_cond_signal(&p->net->work); /* a paused getdata may go on */
+    pthread_mutex_unlock(&p->net->lock);
+}
+
+void net_disconnect(sato_net_t *net, sato_peer_t *p, const char *why) {
+    if (p->disconnect) return;
+    p->disconnect = 1;
+    if (why != NULL) sato_log_printf("Disconnecting peer=%llu: %s", (unsigned long long)p->id, why);
+    if (net->reap_ev) event_active(net->reap_ev, EV_READ, 0);
+}
+
+static int is_discouraged(const sato_net_t *net, const sato_netaddr_t *a) {
+    size_t i;
+    for (i = 0; i < net->n_discouraged; i++) {
+        const sato_netaddr_t *d = &net->discouraged[i];
+        if (d->net == a->net && d->len == a->len && memcmp(d->addr, a->addr, a->len) == 0) return 1;
+    }
+    return 0;
+}
+
+void net_misbehaving(sato_net_t *net, sato_peer_t *p, const char *why) {
+    sato_log_printf("Misbehaving: peer=%llu: %s", (unsigned long long)p->id, why);
+    if (p->noban) return; /* noban peers are never punished */
+    if (!p->manual && !sato_netaddr_is_local(&p->addr) && !is_discouraged(net, &p->addr)) {
+        sato_netaddr_t d = p->addr;
+        d.port = 0;
+        if (net->n_discouraged < MAX_DISCOURAGED) {
+            net->discouraged[net->n_discouraged++] = d;
+        } else {
+            net->discouraged[net->discouraged_pos] = d;
+            net->discouraged_pos = (net->discouraged_pos + 1) % MAX_DISCOURAGED;
+        }
+    }
+    net_disconnect(net, p, NULL);
+}
+
+void net_resume_reading(sato_net_t *net, sato_peer_t *p) {
+    if (p->reading_paused && !p->closed && p->q_bytes < RECV_QUEUE_MAX / 2 && !p->resume_reading) {
+        p->resume_reading = 1;
+        event_active(net->flush_ev, EV_READ, 0);
+    }
+}
+
+/* ---- the handshake and the other messages handled on the loop ---- */
+
+static void send_version(sato_net_t *net, sato_peer_t *p) {
+    sato_msg_version_t v;
+    sato_buf_t b;
+    memset(&v, 0, sizeof(v));
+    v.version = SATO_PROTOCOL_VERSION;
+    v.services = LOCAL_SERVICES;
+    v.time = net_now(net);
+    /* As Core: the peer's address only if it is routable; ours as zeros. */
+    if (sato_netaddr_is_routable(&p->addr)) {
+        sato_netaddr_to_legacy(v.addr_recv.ip, &p->addr);
+        v.addr_recv.port = p->addr.port;
+    }
+    v.addr_from.services = LOCAL_SERVICES;
+    p->nonce_sent = random_u64();
+    v.nonce = p->nonce_sent;
+    snprintf(v.user_agent, sizeof(v.user_agent), "%s", net->cfg.user_agent);
+    v.start_height = __atomic_load_n(&net->tip_height, __ATOMIC_RELAXED);
+    v.relay = 0; /* no mempool yet: blocks only */
+    sato_buf_init(&b);
+    sato_msg_version_write(&b, &v);
+    net_send(net, p, "version", b.data, b.len);
+    sato_buf_clear(&b);
+    p->sent_version = 1;
+}
+
+/* A message for the message thread: copied into the peer's queue. */
+static void enqueue(sato_net_t *net, sato_peer_t *p, const char *command, const unsigned char *payload,
+                    size_t len) {
+    qmsg_t *m = sato_malloc(sizeof(*m) + len);
+    snprintf(m->command, sizeof(m->command), "%s", command);
+    m->len = len;
+    if (len) memcpy(m->payload, payload, len);
+    m->next = NULL;
+    if (p->q_tail) p->q_tail->next = m;
+    else p->q_head = m;
+    p->q_tail = m;
+    p->q_bytes += len;
+    pthread_cond_signal(&net->work);
+}
+
+static int is_heavy(const char *cmd) {
+    static const char *const heavy[] = {"headers", "block", "getheaders", "getblocks", "getdata",
+                                        "inv", "notfound", "tx"};
+    size_t i;
+    for (i = 0; i < sizeof(heavy) / sizeof(heavy[0]); i++)
+        if (strcmp(cmd, heavy[i]) == 0) return 1;
+    return 0;
+}
+
+static void on_version(sato_net_t *net, sato_peer_t *p, const unsigned char *payload, size_t len) {
+    sato_msg_version_t v;
+    sato_peer_t *q;
+    if (p->got_version) {
+        SATO_DEBUG(SATO_LOG_NET, "redundant version message from peer=%llu", (unsigned long long)p->id);
+        return;
+    }
+    if (sato_msg_version_read(&v, payload, len) != SATO_MSG_OK) {
+        net_disconnect(net, p, "unreadable version message");
+        return;
+    }
+    if (v.version < SATO_MIN_PEER_PROTO_VERSION) {
+        char why[96];
+        snprintf(why, sizeof(why), "peer using obsolete version %d", (int)v.version);
+        net_disconnect(net, p, why);
+        return;
+    }
+    /* Our own nonce coming back: we dialled ourselves. */
+    for (q = net->peers; q != NULL; q = q->next) {
+        if (!q->inbound && q->nonce_sent == v.nonce && v.nonce != 0) {
+            net_disconnect(net, p, "connected to self, disconnecting");
+            return;
+        }
+    }
+    if (!p->inbound && (!(v.services & (SATO_NODE_NETWORK | SATO_NODE_NETWORK_LIMITED)) ||
+                        !(v.services & SATO_NODE_WITNESS))) {
+        net_disconnect(net, p, "does not offer the expected services");
+        return;
+    }
+    p->got_version = 1;
+    p->version = v.version;
+    p->services = v.services;
+    p->start_height = v.start_height;
+    p->relay = v.relay;
+    p->time_offset = v.time - net_now(net);
+    memcpy(p->user_agent, v.user_agent, sizeof(p->user_agent));
+    if (p->inbound) send_version(net, p);
+    if (v.version >= SATO_WTXID_RELAY_VERSION) {
+        net_send(net, p, "wtxidrelay", NULL, 0);
+        net_send(net, p, "sendaddrv2", NULL, 0);
+    }
+    net_send(net, p, "verack", NULL, 0);
+    sato_log_printf("receive version message: %s: version %d, blocks=%d, peer=%llu%s", p->user_agent,
+                    (int)v.version, (int)v.start_height, (unsigned long long)p->id, p->inbound ? " (inbound)" : "");
+}
+
+static void on_handshake_done(sato_net_t *net, sato_peer_t *p) {
+    char a[SATO_NETADDR_STRLEN];
+    p->handshake_done = 1;
+    addr_text(a, &p->addr);
+    sato_log_printf("New %s peer connected: version: %d, blocks=%d, peer=%llu (%s)",
+                    p->inbound ? "inbound" : p->manual ? "manual" : "outbound-full-relay", (int)p->version,
+                    (int)p->start_height, (unsigned long long)p->id, a);
+    if (p->target) {
+        target_t *t = &net->targets[p->target - 1];
+        t->backoff_s = 1;
+    }
+    /* The rest (sendheaders, the first getheaders) needs the chain: a
+     * pseudo message for the message thread. */
+    enqueue(net, p, "!sync", NULL, 0);
+}
+
+/* One framed message, on the loop thread with the lock. */
+static void on_message(sato_net_t *net, sato_peer_t *p, const char *cmd, const unsigned char *payload,
+                       size_t len) {
+    SATO_DEBUG(SATO_LOG_NET, "received: %s (%zu bytes) peer=%llu", cmd, len, (unsigned long long)p->id);
+    if (strcmp(cmd, "version") == 0) {
+        on_version(net, p, payload, len);
+        return;
+    }
+    if (!p->got_version) {
+        SATO_DEBUG(SATO_LOG_NET, "non-version message before version handshake: %s peer=%llu", cmd,
+                   (unsigned long long)p->id);
+        return;
+    }
+    if (strcmp(cmd, "verack") == 0) {
+        if (!p->got_verack) {
+            p->got_verack = 1;
+            on_handshake_done(net, p);
+        }
+        return;
+    }
+    /* Feature negotiation belongs before verack (BIP339, BIP155). */
+    if (strcmp(cmd, "wtxidrelay") == 0 || strcmp(cmd, "sendaddrv2") == 0 || strcmp(cmd, "sendtxrcncl") == 0) {
+        if (p->got_verack) {
+            char why[96];
+            snprintf(why, sizeof(why), "%s received after verack", cmd);
+            net_disconnect(net, p, why);
+        } else if (cmd[4] == 'a') {
+            p->addrv2 = 1;
+        } else if (cmd[0] == 'w') {
+            p->wtxidrelay = 1;
+        }
+        return;
+    }
+    if (strcmp(cmd, "sendheaders") == 0) {
+        p->prefers_headers = 1;
+        return;
+    }
+    if (strcmp(cmd, "sendcmpct") == 0) {
+        uint8_t announce;
+        uint64_t version;
+        if (sato_msg_sendcmpct_read(&announce, &version, payload, len) == SATO_MSG_OK && announce > 1)
+            net_misbehaving(net, p, "sendcmpct with an invalid announce flag");
+        return;
+    }
+    if (!p->got_verack) return; /* everything else waits for the handshake */
+    if (strcmp(cmd, "ping") == 0) {
+        uint64_t nonce;
+        if (sato_msg_nonce_read(&nonce, payload, len) == SATO_MSG_OK) {
+            unsigned char b[8];
+            sato_put_le64(b, nonce);
+            net_send(net, p, "pong", b, 8);
+        }
+        return;
+    }
+    if (strcmp(cmd, "pong") == 0) {
+        uint64_t nonce;
+        if (sato_msg_nonce_read(&nonce, payload, len) == SATO_MSG_OK && p->ping_nonce != 0 && nonce == p->ping_nonce) {
+            double t = (double)(net_now_ms(net) - p->ping_start_ms) / 1000.0;
+            p->last_ping = t;
+            if (p->min_ping < 0 || t < p->min_ping) p->min_ping = t;
+            p->ping_nonce = 0;
+        }
+        return;
+    }
+    if (strcmp(cmd, "addr") == 0 || strcmp(cmd, "addrv2") == 0) {
+        sato_msg_addr_t m;
+        sato_msg_result_t r = sato_msg_addr_read(&m, payload, len, cmd[4] == 'v');
+        if (r == SATO_MSG_OVERSIZED) net_misbehaving(net, p, "addr message size too large");
+        sato_msg_addr_clear(&m);
+        return;
+    }
+    if (is_heavy(cmd)) {
+        enqueue(net, p, cmd, payload, len);
+        if (p->q_bytes > RECV_QUEUE_MAX && !p->reading_paused) {
+            p->reading_paused = 1;
+            bufferevent_disable(p->bev, EV_READ);
+        }
+    }
+    /* Unknown commands, getaddr, feefilter, mempool: nothing to do yet. */
+}
+
+
+static void on_read(struct bufferevent *bev, void *arg) {
+    sato_peer_t *p = arg;
+    sato_net_t *net = p->net;
+    struct evbuffer *in = bufferevent_get_input(bev);
+    pthread_mutex_lock(&net->lock);
+    while (!p->disconnect && !p->reading_paused && evbuffer_get_length(in) > 0) {
+        struct evbuffer_iovec v;
+        size_t used, plen;
+        const unsigned char *payload;
+        sato_frame_result_t ev;
+        if (evbuffer_peek(in, -1, NULL, &v, 1) < 1 || v.iov_len == 0) break;
+        ev = sato_msgreader_feed(&p->reader, v.iov_base, v.iov_len, &used, &payload, &plen);
+        p->bytes_recv += used;
+        net->total_recv += used;
+        p->last_recv = net_now(net);
+        evbuffer_drain(in, used);
+        switch (ev) {
+        case SATO_FRAME_NEED_MORE: break;
+        case SATO_FRAME_MESSAGE: on_message(net, p, p->reader.command, payload, plen); break;
+        case SATO_FRAME_BAD_CHECKSUM:
+            SATO_DEBUG(SATO_LOG_NET, "Header error: Wrong checksum (%s) peer=%llu", p->reader.command,
+                       (unsigned long long)p->id);
+            break;
+        case SATO_FRAME_BAD_COMMAND:
+            SATO_DEBUG(SATO_LOG_NET, "Header error: Invalid message type peer=%llu", (unsigned long long)p->id);
+            break;
+        case SATO_FRAME_BAD_MAGIC: net_disconnect(net, p, "Header error: Wrong MessageStart"); break;
+        case SATO_FRAME_OVERSIZED: net_disconnect(net, p, "Header error: Size too large"); break;
+        }
+    }
+    pthread_mutex_unlock(&net->lock);
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg) {
+    sato_peer_t *p = arg;
+    sato_net_t *net = p->net;
+    (void)bev;
+    pthread_mutex_lock(&net->lock);
+    if (what & BEV_EVENT_CONNECTED) {
+        int one = 1;
+        setsockopt(bufferevent_getfd(p->bev), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        send_version(net, p);
+    } else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+        char a[SATO_NETADDR_STRLEN];
+        addr_text(a, &p->addr);
+        if (!p->handshake_done && !p->inbound)
+            SATO_DEBUG(SATO_LOG_NET, "connection to %s failed or closed", a);
+        net_disconnect(net, p, p->handshake_done ? "socket closed" : NULL);
+    }
+    pthread_mutex_unlock(&net->lock);
+}
+
+static int addr_to_sockaddr(const sato_netaddr_t *a, struct sockaddr_storage *ss, socklen_t *len) {
+    memset(ss, 0, sizeof(*ss));
+    if (a->net == SATO_NET_IPV4) {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+        s4->sin_family = AF_INET;
+        memcpy(&s4->sin_addr, a->addr, 4);
+        s4->sin_port = htons(a->port);
+        *len = sizeof(*s4);
+        return 1;
+    }
+    if (a->net == SATO_NET_IPV6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+        s6->sin6_family = AF_INET6;
+        memcpy(&s6->sin6_addr, a->addr, 16);
+        s6->sin6_port = htons(a->port);
+        *len = sizeof(*s6);
+        return 1;
+    }
+    return 0;
+}
+
+static void sockaddr_to_addr(sato_netaddr_t *a, const struct sockaddr *sa) {
+    memset(a, 0, sizeof(*a));
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+        sato_netaddr_ipv4(a, (const unsigned char *)&s4->sin_addr, ntohs(s4->sin_port));
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+        sato_netaddr_ipv6(a, (const unsigned char *)&s6->sin6_addr, ntohs(s6->sin6_port));
+    }
+}
+
+static int in_list(const sato_netaddr_t *list, size_t n, const sato_netaddr_t *a) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (list[i].net == a->net && memcmp(list[i].addr, a->addr, a->len) == 0) return 1;
+    return 0;
+}
+
+static sato_peer_t *peer_new(sato_net_t *net, struct bufferevent *bev, const sato_netaddr_t *a, int inbound) {
+    sato_peer_t *p = sato_calloc(1, sizeof(*p));
+    p->net = net;
+    p->id = net->next_id++;
+    p->refs = 1;
+    p->bev = bev;
+    p->addr = *a;
+    p->inbound = inbound;
+    p->noban = in_list(net->cfg.noban, net->cfg.nnoban, a);
+    p->conn_time = net_now(net);
+    p->last_ping = p->min_ping = -1;
+    sato_msgreader_init(&p->reader, net->cfg.params->magic);
+    p->next = net->peers;
+    net->peers = p;
+    if (inbound) net->n_inbound++;
+    else net->n_outbound++;
+    sato_buf_init(&p->outq);
+    bufferevent_setcb(bev, on_read, on_write, on_event, p);
+    bufferevent_enable(bev, EV_READ | EV_WRITE);
+    return p;
+}
+
+static size_t max_inbound(const sato_net_t *net) {
+    int n = net->cfg.max_connections - 11; /* 8 full-relay, 2 block-relay, 1 feeler */
+    return n > 0 ? (size_t)n : 0;
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen, void *arg) {
+    sato_net_t *net = arg;
+    sato_netaddr_t a;
+    struct bufferevent *bev;
+    char text[SATO_NETADDR_STRLEN];
+    (void)l;
+    (void)salen;
+    sockaddr_to_addr(&a, sa);
+    addr_text(text, &a);
+    pthread_mutex_lock(&net->lock);
+    if (!net->active || net->stopping) {
+        pthread_mutex_unlock(&net->lock);
+        evutil_closesocket(fd);
+        return;
+    }
+    if (!in_list(net->cfg.noban, net->cfg.nnoban, &a) &&
+        (net->n_inbound >= max_inbound(net) || is_discouraged(net, &a))) {
+        pthread_mutex_unlock(&net->lock);
+        SATO_DEBUG(SATO_LOG_NET, "connection from %s dropped (%s)", text,
+                   is_discouraged(net, &a) ? "discouraged" : "inbound slots full");
+        evutil_closesocket(fd);
+        return;
+    }
+    evutil_make_socket_nonblocking(fd);
+    bev = bufferevent_socket_new(net->cfg.base, fd, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_THREADSAFE);
+    if (bev != NULL) {
+        sato_peer_t *p = peer_new(net, bev, &a, 1);
+        SATO_DEBUG(SATO_LOG_NET, "connection from %s accepted, peer=%llu", text, (unsigned long long)p->id);
+    } else {
+        evutil_closesocket(fd);
+    }
+    pthread_mutex_unlock(&net->lock);
+}
+
+/* Dials a; with the lock. */
+static sato_peer_t *dial(sato_net_t *net, const sato_netaddr_t *a, int manual, int target) {
+    struct sockaddr_storage ss;
+    socklen_t len;
+    struct bufferevent *bev;
+    sato_peer_t *p;
+    if (!addr_to_sockaddr(a, &ss, &len)) return NULL;
+    bev = bufferevent_socket_new(net->cfg.base, -1, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_THREADSAFE);
+    if (bev == NULL) return NULL;
+    p = peer_new(net, bev, a, 0);
+    p->manual = manual;
+    p->target = target;
+    if (bufferevent_socket_connect(bev, (struct sockaddr *)&ss, (int)len) != 0) net_disconnect(net, p, NULL);
+    return p;
+}
+
+/* Frees peers marked for disconnection; on the loop. */
+static void on_reap(evutil_socket_t fd, short what, void *arg) {
+    sato_net_t *net = arg;
+    sato_peer_t **pp;
+    (void)fd;
+    (void)what;
+    pthread_mutex_lock(&net->lock);
+    for (pp = &net->peers; *pp != NULL;) {
+        sato_peer_t *p = *pp;
+        if (!p->disconnect) {
+            pp = &p->next;
+            continue;
+        }
+        *pp = p->next;
+        if (p->inbound) net->n_inbound--;
+        else net->n_outbound--;
+        if (p->target) {
+            target_t *t = &net->targets[p->target - 1];
+            t->connected = 0;
+            t->next_try = net_now(net) + t->backoff_s;
+            if (t->backoff_s < 60) t->backoff_s *= 2;
+            if (t->onetry) t->used = 0;
+        }
+        bufferevent_free(p->bev);
+        p->bev = NULL;
+        p->closed = 1;
+        net_peer_release(net, p);
+    }
+    pthread_cond_signal(&net->work); /* in-flight blocks of the gone may go elsewhere */
+    pthread_mutex_unlock(&net->lock);
+}
+
+static void ping(sato_net_t *net, sato_peer_t *p, int64_t now) {
+    unsigned char b[8];
+    do p->ping_nonce = random_u64();
+    while (p->ping_nonce == 0);
+    p->ping_start_ms = net_now_ms(net);
+    p->last_ping_sent = now;
+    p->ping_requested = 0;
+    sato_put_le64(b, p->ping_nonce);
+    net_send(net, p, "ping", b, 8);
+}
+
+/* Once a second: timeouts, pings, stalls and redials. */
+static void on_tick(evutil_socket_t fd, short what, void *arg) {
+    sato_net_t *net = arg;
+    int64_t now = net_now(net), now_ms = net_now_ms(net);
+    sato_peer_t *p;
+    size_t i;
+    (void)fd;
+    (void)what;
+    pthread_mutex_lock(&net->lock);
+    for (p = net->peers; p != NULL; p = p->next) {
+        int k;
+        if (p->disconnect) continue;
+        if (!p->handshake_done) {
+            if (now - p->conn_time >= net->cfg.peer_timeout_s)
+                net_disconnect(net, p, "version handshake timeout");
+            continue;
+        }
+        if (now - p->last_send >= TIMEOUT_INTERVAL_S || now - p->last_recv >= TIMEOUT_INTERVAL_S) {
+            net_disconnect(net, p, "socket inactivity timeout");
+            continue;
+        }
+        if (p->ping_nonce != 0 && now - p->last_ping_sent >= TIMEOUT_INTERVAL_S) {
+            net_disconnect(net, p, "ping timeout");
+            continue;
+        }
+        if (p->ping_nonce == 0 && (p->ping_requested || now - p->last_ping_sent >= PING_INTERVAL_S))
+            ping(net, p, now);
+        /* Core's stalling rule: the peer holding the block that keeps the
+         * download window from moving, for longer than the timeout. */
+        if (p->stalling_since_ms != 0 && now_ms - p->stalling_since_ms > net->stall_timeout_ms) {
+            net_disconnect(net, p, "is stalling block download");
+            if (net->stall_timeout_ms < STALL_TIMEOUT_MAX_MS) net->stall_timeout_ms *= 2;
+            continue;
+        }
+        /* A block asked for 10 minutes ago and still not here. */
+        for (k = 0; k < p->n_inflight; k++) {
+            if (now_ms - p->inflight[k].since_ms > 10 * 60 * 1000) {
+                net_disconnect(net, p, "block download timeout");
+                break;
+            }
+        }
+    }
+    if (net->active) {
+        for (i = 0; i < MAX_TARGETS; i++) {
+            target_t *t = &net->targets[i];
+            if (!t->used || t->connected || now < t->next_try) continue;
+            if (dial(net, &t->addr, 1, (int)i + 1) != NULL) {
+                t->connected = 1;
+                if (t->onetry) t->onetry = 2; /* dialled once: dropped when it ends */
+            } else {
+                t->next_try = now + 60;
+            }
+        }
+    }
+    pthread_cond_signal(&net->work);
+    pthread_mutex_unlock(&net->lock);
+}
+
+static int add_target(sato_net_t *net, const sato_netaddr_t *a, int onetry) {
+    size_t i;
+    for (i = 0; i < MAX_TARGETS; i++) {
+        if (net->targets[i].used && sato_netaddr_equal(&net->targets[i].addr, a)) return 0;
+    }
+    for (i = 0; i < MAX_TARGETS; i++) {
+        target_t *t = &net->targets[i];
+        if (t->used) continue;
+        memset(t, 0, sizeof(*t));
+        t->used = 1;
+        t->addr = *a;
+        t->onetry = onetry;
+        t->backoff_s = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int listen_on(sato_net_t *net, const sato_netaddr_t *a, char *err, size_t errlen) {
+    struct sockaddr_storage ss;
+    socklen_t len;
+    evutil_socket_t fd;
+    int one = 1;
+    char text[SATO_NETADDR_STRLEN];
+    struct evconnlistener *l;
+    addr_text(text, a);
+    if (!addr_to_sockaddr(a, &ss, &len)) return 0;
+    fd = socket(ss.ss_family, SOCK_STREAM, 0);
+    if (fd < 0) goto fail;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (ss.ss_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    evutil_make_socket_nonblocking(fd);
+    evutil_make_socket_closeonexec(fd);
+    if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 128) != 0) {
+        close(fd);
+        goto fail;
+    }
+    l = evconnlistener_new(net->cfg.base, on_accept, net, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_THREADSAFE, 0, fd);
+    if (l == NULL) {
+        close(fd);
+        goto fail;
+    }
+    net->listeners[net->n_listeners++] = l;
+    sato_log_printf("Bound to %s", text);
+    return 1;
+fail:
+    snprintf(err, errlen, "Unable to bind to %s on this computer (%s). Sato is probably already running.", text,
+             strerror(errno));
+    return 0;
+}
+
+sato_net_t *sato_net_start(const sato_net_config_t *cfg, char *err, size_t errlen) {
+    sato_net_t *net = sato_calloc(1, sizeof(*net));
+    struct timeval one_s = {1, 0};
+    size_t i;
+    net->cfg = *cfg;
+    net->active = cfg->network_active;
+    net->stall_timeout_ms = STALL_TIMEOUT_MIN_MS;
+    net->next_id = 0;
+    net->listen_port = cfg->port;
+    net->discouraged = sato_calloc(MAX_DISCOURAGED, sizeof(*net->discouraged));
+    pthread_mutex_init(&net->lock, NULL);
+    pthread_cond_init(&net->work, NULL);
+    if (cfg->listen) {
+        if (cfg->nbind == 0) {
+            sato_netaddr_t any4, any6;
+            static const unsigned char zero[16] = {0};
+            char e6[256];
+            sato_netaddr_ipv4(&any4, zero, cfg->port);
+            memset(&any6, 0, sizeof(any6));
+            any6.net = SATO_NET_IPV6;
+            any6.len = 16;
+            any6.port = cfg->port;
+            /* One of the two families may be missing. */
+            int ok4 = listen_on(net, &any4, err, errlen), ok6 = listen_on(net, &any6, e6, sizeof(e6));
+            if (!ok4 && !ok6) goto fail;
+        } else {
+            for (i = 0; i < cfg->nbind; i++) {
+                if (!listen_on(net, &cfg->bind[i], err, errlen)) goto fail;
+            }
+        }
+    }
+    for (i = 0; i < cfg->nconnect; i++) add_target(net, &cfg->connect[i], 0);
+    for (i = 0; i < cfg->naddnode; i++) add_target(net, &cfg->addnode[i], 0);
+    net->loop_thread = pthread_self(); /* started from the loop thread */
+    net->reap_ev = event_new(cfg->base, -1, 0, on_reap, net);
+    net->flush_ev = event_new(cfg->base, -1, 0, on_flush, net);
+    net->tick_ev = event_new(cfg->base, -1, EV_PERSIST, on_tick, net);
+    event_add(net->tick_ev, &one_s);
+    {
+        const sato_blocknode_t *tip;
+        sato_chainctl_lock(cfg->chainctl);
+        tip = sato_chainstate_tip(sato_chainctl_chainstate(cfg->chainctl));
+        net->tip_height = tip->height;
+        net->listener.tip_changed = netproc_tip_changed;
+        net->listener.arg = net;
+        sato_chainctl_subscribe(cfg->chainctl, &net->listener);
+        sato_chainctl_unlock(cfg->chainctl);
+    }
+    if (pthread_create(&net->msg_thread, NULL, netproc_main, net) != 0) {
+        snprintf(err, errlen, "cannot start the message handler thread");
+        goto fail;
+    }
+    net->msg_thread_running = 1;
+    if (!cfg->network_active) sato_log_printf("SetNetworkActive: false");
+    return net;
+fail:
+    sato_net_stop(net);
+    return NULL;
+}
+
+void sato_net_stop(sato_net_t *net) {
+    sato_peer_t *p;
+    size_t i;
+    if (net == NULL) return;
+    pthread_mutex_lock(&net->lock);
+    net->stopping = 1;
+    pthread_cond_broadcast(&net->work);
+    pthread_mutex_unlock(&net->lock);
+    if (net->msg_thread_running) pthread_join(net->msg_thread, NULL);
+    if (net->cfg.chainctl != NULL && net->listener.arg != NULL) {
+        sato_chainctl_lock(net->cfg.chainctl);
+        sato_chainctl_unsubscribe(net->cfg.chainctl, net);
+        sato_chainctl_unlock(net->cfg.chainctl);
+    }
+    for (i = 0; i < net->n_listeners; i++) evconnlistener_free(net->listeners[i]);
+    pthread_mutex_lock(&net->lock);
+    for (p = net->peers; p != NULL; p = p->next) p->disconnect = 1;
+    pthread_mutex_unlock(&net->lock);
+    if (net->reap_ev) on_reap(-1, 0, net);
+    if (net->tick_ev) event_free(net->tick_ev);
+    if (net->reap_ev) event_free(net->reap_ev);
+    if (net->flush_ev) event_free(net->flush_ev);
+    pthread_mutex_destroy(&net->lock);
+    pthread_cond_destroy(&net->work);
+    free(net->discouraged);
+    free(net);
+}
+
+/* ---- queries and controls for RPC ---- */
+
+static const char *network_name(const sato_netaddr_t *a) {
+    switch (a->net) {
+    case SATO_NET_IPV4: return "ipv4";
+    case SATO_NET_IPV6: return "ipv6";
+    case SATO_NET_TORV3: return "onion";
+    case SATO_NET_I2P: return "i2p";
+    case SATO_NET_CJDNS: return "cjdns";
+    }
+    return "unroutable";
+}
+
+size_t sato_net_peers(sato_net_t *net, sato_peer_info_t **out) {
+    sato_peer_t *p;
+    size_t n = 0, i = 0;
+    int64_t now_ms = net_now_ms(net);
+    pthread_mutex_lock(&net->lock);
+    for (p = net->peers; p != NULL; p = p->next) n++;
+    *out = sato_calloc(n + 1, sizeof(**out));
+    for (p = net->peers; p != NULL; p = p->next) {
+        sato_peer_info_t *x = &(*out)[i++];
+        int k;
+        x->id = p->id;
+        addr_text(x->addr, &p->addr);
+        x->network = network_name(&p->addr);
+        x->services = p->services;
+        x->relay_txes = p->relay;
+        x->last_send = p->last_send;
+        x->last_recv = p->last_recv;
+        x->conn_time = p->conn_time;
+        x->bytes_sent = p->bytes_sent;
+        x->bytes_recv = p->bytes_recv;
+        x->ping_time = p->last_ping;
+        x->min_ping = p->min_ping;
+        x->ping_wait = p->ping_nonce ? (double)(now_ms - p->ping_start_ms) / 1000.0 : -1;
+        x->version = p->version;
+        memcpy(x->subver, p->user_agent, sizeof(x->subver));
+        x->inbound = p->inbound;
+        x->manual = p->manual;
+        x->noban = p->noban;
+        x->starting_height = p->start_height;
+        x->synced_headers = -1;
+        x->synced_blocks = -1;
+        x->inflight = (size_t)p->n_inflight;
+        for (k = 0; k < p->n_inflight; k++) x->inflight_heights[k] = 0;
+        x->connection_type = p->inbound ? "inbound" : p->manual ? "manual" : "outbound-full-relay";
+        x->time_offset = p->time_offset;
+        x->handshake_done = p->handshake_done;
+    }
+    pthread_mutex_unlock(&net->lock);
+    return n;
+}
+
+size_t sato_net_connection_count(sato_net_t *net) {
+    size_t n;
+    pthread_mutex_lock(&net->lock);
+    n = net->n_inbound + net->n_outbound;
+    pthread_mutex_unlock(&net->lock);
+    return n;
+}
+
+void sato_net_totals(sato_net_t *net, uint64_t *sent, uint64_t *recv) {
+    pthread_mutex_lock(&net->lock);
+    *sent = net->total_sent;
+    *recv = net->total_recv;
+    pthread_mutex_unlock(&net->lock);
+}
+
+int sato_net_active(sato_net_t *net) {
+    int a;
+    pthread_mutex_lock(&net->lock);
+    a = net->active;
+    pthread_mutex_unlock(&net->lock);
+    return a;
+}
+
+void sato_net_set_active(sato_net_t *net, int active) {
+    sato_peer_t *p;
+    pthread_mutex_lock(&net->lock);
+    if (net->active != active) sato_log_printf("SetNetworkActive: %s", active ? "true" : "false");
+    net->active = active;
+    if (!active) {
+        for (p = net->peers; p != NULL; p = p->next) net_disconnect(net, p, NULL);
+    }
+    pthread_mutex_unlock(&net->lock);
+}
+
+uint16_t sato_net_listen_port(sato_net_t *net) {
+    return net->listen_port;
+}
+
+int sato_net_addnode(sato_net_t *net, const sato_netaddr_t *a, const char *command) {
+    int ok = 0;
+    size_t i;
+    pthread_mutex_lock(&net->lock);
+    if (strcmp(command, "add") == 0) {
+        ok = add_target(net, a, 0);
+    } else if (strcmp(command, "onetry") == 0) {
+        ok = add_target(net, a, 1);
+    } else if (strcmp(command, "remove") == 0) {
+        for (i = 0; i < MAX_TARGETS; i++) {
+            target_t *t = &net->targets[i];
+            if (t->used && !t->onetry && sato_netaddr_equal(&t->addr, a)) {
+                sato_peer_t *p;
+                t->used = 0;
+                for (p = net->peers; p != NULL; p = p->next)
+                    if (p->target == (int)i + 1) p->target = 0;
+                ok = 1;
+            }
+        }
+    }
+    pthread_mutex_unlock(&net->lock);
+    if (ok && strcmp(command, "remove") != 0) event_active(net->tick_ev, EV_TIMEOUT, 0);
+    return ok;
+}
+
+size_t sato_net_added_nodes(sato_net_t *net, sato_netaddr_t *out, int *connected, size_t max) {
+    size_t i, n = 0;
+    pthread_mutex_lock(&net->lock);
+    for (i = 0; i < MAX_TARGETS && n < max; i++) {
+        if (!net->targets[i].used || net->targets[i].onetry) continue;
+        out[n] = net->targets[i].addr;
+        connected[n] = net->targets[i].connected;
+        n++;
+    }
+    pthread_mutex_unlock(&net->lock);
+    return n;
+}
+
+int sato_net_disconnect(sato_net_t *net, const sato_netaddr_t *a, uint64_t id) {
+    sato_peer_t *p;
+    int found = 0;
+    pthread_mutex_lock(&net->lock);
+    for (p = net->peers; p != NULL; p = p->next) {
+        if (p->disconnect) continue;
+        if (a != NULL ? sato_netaddr_equal(&p->addr, a) : p->id == id) {
+            net_disconnect(net, p, "disconnectnode");
+            found = 1;
+        }
+    }
+    pthread_mutex_unlock(&net->lock);
+    return found;
+}
+
+void sato_net_ping_all(sato_net_t *net) {
+    sato_peer_t *p;
+    pthread_mutex_lock(&net->lock);
+    for (p = net->peers; p != NULL; p = p->next) p->ping_requested = 1;
+    pthread_mutex_unlock(&net->lock);
+}

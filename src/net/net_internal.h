@@ -1,0 +1,146 @@
+#ifndef SATO_NET_INTERNAL_H
+#define SATO_NET_INTERNAL_H
+
+/* What connman.c (sockets, the loop thread) and netproc.c (the message
+ * thread) share: the peers and the network's lock. */
+
+#include <pthread.h>
+
+#include "sato/buf.h"
+#include "sato/net.h"
+#include "sato/protocol.h"
+
+struct bufferevent;
+struct evconnlistener;
+struct event;
+
+#define MAX_BLOCKS_IN_FLIGHT 16        /* per peer (Core's MAX_BLOCKS_IN_TRANSIT_PER_PEER) */
+#define BLOCK_DOWNLOAD_WINDOW 1024
+#define PING_INTERVAL_S 120
+#define TIMEOUT_INTERVAL_S (20 * 60)   /* pong and inactivity */
+#define RECV_QUEUE_MAX (5000u * 1000u) /* stop reading past this much unprocessed */
+#define SEND_BUFFER_MAX (1000u * 1000u) /* stop serving a peer past this much unsent */
+#define MAX_DISCOURAGED 50000
+#define STALL_TIMEOUT_MIN_MS 2000
+#define STALL_TIMEOUT_MAX_MS 64000
+
+/* A message waiting for the message thread. */
+typedef struct qmsg {
+    char command[13];
+    size_t len;
+    struct qmsg *next;
+    unsigned char payload[]; /* len bytes */
+} qmsg_t;
+
+typedef struct {
+    unsigned char hash[32];
+    int64_t since_ms;
+} inflight_t;
+
+typedef struct sato_peer {
+    struct sato_net *net;
+    uint64_t id;
+    int refs;        /* the peer list holds one; the message thread one while it works */
+    int disconnect;  /* set under the lock by anyone; the loop frees */
+    int closed;      /* the socket is gone */
+    struct bufferevent *bev;
+    sato_netaddr_t addr;
+    sato_netaddr_t local;
+    int inbound, manual, noban;
+    int target;      /* index+1 into net->targets this connection serves, or 0 */
+    sato_msgreader_t reader; /* loop thread only */
+    int64_t conn_time, last_send, last_recv;
+    uint64_t bytes_sent, bytes_recv;
+    /* handshake */
+    int got_version, sent_version, got_verack, handshake_done, sync_queued;
+    int32_t version, start_height;
+    uint64_t services, nonce_sent;
+    int64_t time_offset;
+    char user_agent[SATO_MAX_SUBVERSION_LENGTH + 1];
+    int relay, wtxidrelay, addrv2, prefers_headers, sent_sendheaders;
+    unsigned char announced[32]; /* the last tip announced to it */
+    /* ping */
+    uint64_t ping_nonce;
+    int64_t ping_start_ms, last_ping_sent;
+    double last_ping, min_ping; /* seconds, < 0 none */
+    int ping_requested;
+    /* messages for the message thread */
+    qmsg_t *q_head, *q_tail;
+    size_t q_bytes;
+    int reading_paused, resume_reading;
+    /* Bytes from other threads, written to the socket by the loop: only
+     * the loop thread ever takes a bufferevent's lock, so it cannot
+     * deadlock against the network's lock. */
+    sato_buf_t outq;
+    size_t out_backlog; /* the socket's unsent bytes, as the loop last saw them */
+    /* sync (message thread, under the lock) */
+    unsigned char best_known[32]; /* hash of the best header the peer has */
+    int have_best_known;
+    int64_t last_getheaders;
+    inflight_t inflight[MAX_BLOCKS_IN_FLIGHT];
+    int n_inflight;
+    int64_t stalling_since_ms; /* 0: not stalling the window */
+    struct sato_peer *next;
+} sato_peer_t;
+
+/* A -connect / -addnode / addnode target, redialled while it is kept. */
+typedef struct {
+    sato_netaddr_t addr;
+    int used;
+    int onetry;
+    int connected;      /* a peer serves it */
+    int64_t next_try;
+    int backoff_s;
+} target_t;
+
+#define MAX_TARGETS 32
+
+struct sato_net {
+    sato_net_config_t cfg;
+    pthread_mutex_t lock;
+    pthread_cond_t work; /* the message thread waits here */
+    sato_peer_t *peers;
+    uint64_t next_id;
+    size_t n_inbound, n_outbound;
+    struct evconnlistener *listeners[SATO_NET_MAX_BINDS * 2];
+    size_t n_listeners;
+    struct event *tick_ev, *reap_ev, *flush_ev;
+    pthread_t loop_thread;
+    pthread_t msg_thread;
+    int msg_thread_running;
+    int stopping;
+    int active;
+    target_t targets[MAX_TARGETS];
+    /* Addresses that misbehaved (not local ones): never dialled, inbound
+     * from them refused. A bounded ring. */
+    sato_netaddr_t *discouraged;
+    size_t n_discouraged, discouraged_pos;
+    uint64_t total_sent, total_recv;
+    int64_t stall_timeout_ms;
+    uint16_t listen_port;
+    int32_t tip_height; /* atomic: for the version message */
+    sato_chain_listener_t listener;
+};
+
+/* ---- connman.c (any thread unless noted) ---- */
+int64_t net_now(const sato_net_t *net);
+int64_t net_now_ms(const sato_net_t *net);
+/* Frames and queues a message to the peer (thread-safe). With the lock. */
+void net_send(sato_net_t *net, sato_peer_t *p, const char *command, const unsigned char *payload, size_t len);
+/* Marks the peer for disconnection (the loop frees it). With the lock. */
+void net_disconnect(sato_net_t *net, sato_peer_t *p, const char *why);
+/* Core's Misbehaving: disconnect and discourage (not noban, manual or
+ * local peers, which are only logged or disconnected). With the lock. */
+void net_misbehaving(sato_net_t *net, sato_peer_t *p, const char *why);
+void net_peer_release(sato_net_t *net, sato_peer_t *p); /* with the lock */
+/* The unsent bytes of a peer's socket. */
+size_t net_send_backlog(sato_peer_t *p);
+/* Lets the loop read from a peer whose queue was full (with the lock). */
+void net_resume_reading(sato_net_t *net, sato_peer_t *p);
+
+/* ---- netproc.c ---- */
+void *netproc_main(void *arg);
+/* The chain listener: announces a new tip (under the chain lock). */
+void netproc_tip_changed(void *arg, const sato_blocknode_t *fork, const sato_blocknode_t *tip);
+
+#endif

@@ -1,0 +1,302 @@
+/* The network methods: getconnectioncount, getpeerinfo, getnetworkinfo,
+ * getnettotals, addnode, getaddednodeinfo, disconnectnode, ping,
+ * setnetworkactive, with Core's fields and errors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sato/json_out.h"
+#include "sato/mem.h"
+#include "sato/net.h"
+#include "sato/protocol.h"
+#include "sato/rpc_methods.h"
+
+/* Core's error codes of this group. */
+#define RPC_CLIENT_NODE_ALREADY_ADDED (-23)
+#define RPC_CLIENT_NODE_NOT_ADDED (-24)
+#define RPC_CLIENT_NODE_NOT_CONNECTED (-29)
+#define RPC_CLIENT_P2P_DISABLED (-9)
+
+static sato_net_t *need_net(sato_rpc_request_t *req) {
+    sato_net_t *net = req->ctx ? req->ctx->net : NULL;
+    if (net == NULL) sato_rpc_error(req, RPC_CLIENT_P2P_DISABLED, "Error: Peer-to-peer functionality missing or disabled");
+    return net;
+}
+
+static json_t *services_names(uint64_t s) {
+    static const struct {
+        uint64_t bit;
+        const char *name;
+    } names[] = {{SATO_NODE_NETWORK, "NETWORK"},
+                 {SATO_NODE_BLOOM, "BLOOM"},
+                 {SATO_NODE_WITNESS, "WITNESS"},
+                 {SATO_NODE_COMPACT_FILTERS, "COMPACT_FILTERS"},
+                 {SATO_NODE_NETWORK_LIMITED, "NETWORK_LIMITED"},
+                 {SATO_NODE_P2P_V2, "P2P_V2"}};
+    json_t *a = json_array();
+    size_t i;
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (s & names[i].bit) json_array_append_new(a, json_string(names[i].name));
+    return a;
+}
+
+static json_t *services_hex(uint64_t s) {
+    char buf[17];
+    snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)s);
+    return json_string(buf);
+}
+
+static json_t *rpc_getconnectioncount(sato_rpc_request_t *req) {
+    sato_net_t *net = need_net(req);
+    return net ? json_integer((json_int_t)sato_net_connection_count(net)) : NULL;
+}
+
+static json_t *rpc_getpeerinfo(sato_rpc_request_t *req) {
+    sato_net_t *net = need_net(req);
+    sato_peer_info_t *peers;
+    size_t n, i;
+    json_t *out;
+    if (net == NULL) return NULL;
+    n = sato_net_peers(net, &peers);
+    out = json_array();
+    for (i = 0; i < n; i++) {
+        const sato_peer_info_t *p = &peers[i];
+        json_t *o = json_object(), *perm = json_array();
+        json_object_set_new(o, "id", json_integer((json_int_t)p->id));
+        json_object_set_new(o, "addr", json_string(p->addr));
+        json_object_set_new(o, "network", json_string(p->network));
+        json_object_set_new(o, "services", services_hex(p->services));
+        json_object_set_new(o, "servicesnames", services_names(p->services));
+        json_object_set_new(o, "relaytxes", json_boolean(p->relay_txes));
+        json_object_set_new(o, "lastsend", json_integer(p->last_send));
+        json_object_set_new(o, "lastrecv", json_integer(p->last_recv));
+        json_object_set_new(o, "last_transaction", json_integer(0));
+        json_object_set_new(o, "last_block", json_integer(0));
+        json_object_set_new(o, "bytessent", json_integer((json_int_t)p->bytes_sent));
+        json_object_set_new(o, "bytesrecv", json_integer((json_int_t)p->bytes_recv));
+        json_object_set_new(o, "conntime", json_integer(p->conn_time));
+        json_object_set_new(o, "timeoffset", json_integer(p->time_offset));
+        if (p->ping_time >= 0) json_object_set_new(o, "pingtime", json_real(p->ping_time));
+        if (p->min_ping >= 0) json_object_set_new(o, "minping", json_real(p->min_ping));
+        if (p->ping_wait >= 0) json_object_set_new(o, "pingwait", json_real(p->ping_wait));
+        json_object_set_new(o, "version", json_integer(p->version));
+        json_object_set_new(o, "subver", json_string(p->subver));
+        json_object_set_new(o, "inbound", json_boolean(p->inbound));
+        json_object_set_new(o, "bip152_hb_to", json_false());
+        json_object_set_new(o, "bip152_hb_from", json_false());
+        json_object_set_new(o, "startingheight", json_integer(p->starting_height));
+        json_object_set_new(o, "presynced_headers", json_integer(-1));
+        json_object_set_new(o, "synced_headers", json_integer(p->synced_headers));
+        json_object_set_new(o, "synced_blocks", json_integer(p->synced_blocks));
+        json_object_set_new(o, "inflight", json_array());
+        json_object_set_new(o, "addr_relay_enabled", json_false());
+        json_object_set_new(o, "addr_processed", json_integer(0));
+        json_object_set_new(o, "addr_rate_limited", json_integer(0));
+        if (p->noban) json_array_append_new(perm, json_string("noban"));
+        json_object_set_new(o, "permissions", perm);
+        json_object_set_new(o, "minfeefilter", sato_json_amount(0));
+        json_object_set_new(o, "bytessent_per_msg", json_object());
+        json_object_set_new(o, "bytesrecv_per_msg", json_object());
+        json_object_set_new(o, "connection_type", json_string(p->connection_type));
+        json_object_set_new(o, "transport_protocol_type", json_string("v1"));
+        json_object_set_new(o, "session_id", json_string(""));
+        json_array_append_new(out, o);
+    }
+    free(peers);
+    return out;
+}
+
+static json_t *rpc_getnettotals(sato_rpc_request_t *req) {
+    sato_net_t *net = need_net(req);
+    uint64_t sent, recv;
+    json_t *o, *up;
+    struct timespec ts;
+    if (net == NULL) return NULL;
+    sato_net_totals(net, &sent, &recv);
+    clock_gettime(CLOCK_REALTIME, &ts);
+    o = json_object();
+    json_object_set_new(o, "totalbytesrecv", json_integer((json_int_t)recv));
+    json_object_set_new(o, "totalbytessent", json_integer((json_int_t)sent));
+    json_object_set_new(o, "timemillis", json_integer((json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000));
+    up = json_object();
+    json_object_set_new(up, "timeframe", json_integer(86400));
+    json_object_set_new(up, "target", json_integer(0));
+    json_object_set_new(up, "target_reached", json_false());
+    json_object_set_new(up, "serve_historical_blocks", json_true());
+    json_object_set_new(up, "bytes_left_in_cycle", json_integer(0));
+    json_object_set_new(up, "time_left_in_cycle", json_integer(0));
+    json_object_set_new(o, "uploadtarget", up);
+    return o;
+}
+
+static json_t *rpc_getnetworkinfo(sato_rpc_request_t *req) {
+    sato_net_t *net = req->ctx ? req->ctx->net : NULL;
+    json_t *o = json_object(), *nets = json_array();
+    static const char *const names[] = {"ipv4", "ipv6", "onion", "i2p", "cjdns"};
+    uint64_t services = SATO_NODE_NETWORK | SATO_NODE_WITNESS | SATO_NODE_NETWORK_LIMITED;
+    size_t i, inbound = 0, total = 0;
+    if (net != NULL) {
+        sato_peer_info_t *peers;
+        total = sato_net_peers(net, &peers);
+        for (i = 0; i < total; i++) inbound += peers[i].inbound != 0;
+        free(peers);
+    }
+    json_object_set_new(o, "version", json_integer(10000));
+    json_object_set_new(o, "subversion", json_string("/Sato:" SATO_VERSION "/"));
+    json_object_set_new(o, "protocolversion", json_integer(SATO_PROTOCOL_VERSION));
+    json_object_set_new(o, "localservices", services_hex(services));
+    json_object_set_new(o, "localservicesnames", services_names(services));
+    json_object_set_new(o, "localrelay", json_false());
+    json_object_set_new(o, "timeoffset", json_integer(0));
+    json_object_set_new(o, "networkactive", json_boolean(net != NULL && sato_net_active(net)));
+    json_object_set_new(o, "connections", json_integer((json_int_t)total));
+    json_object_set_new(o, "connections_in", json_integer((json_int_t)inbound));
+    json_object_set_new(o, "connections_out", json_integer((json_int_t)(total - inbound)));
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        json_t *n = json_object();
+        int reachable = i < 2; /* Sato dials IPv4 and IPv6 only */
+        json_object_set_new(n, "name", json_string(names[i]));
+        json_object_set_new(n, "limited", json_boolean(!reachable));
+        json_object_set_new(n, "reachable", json_boolean(reachable));
+        json_object_set_new(n, "proxy", json_string(""));
+        json_object_set_new(n, "proxy_randomize_credentials", json_false());
+        json_array_append_new(nets, n);
+    }
+    json_object_set_new(o, "networks", nets);
+    json_object_set_new(o, "relayfee", sato_json_amount(100));
+    json_object_set_new(o, "incrementalfee", sato_json_amount(100));
+    json_object_set_new(o, "localaddresses", json_array());
+    json_object_set_new(o, "warnings", json_array());
+    return o;
+}
+
+static int param_addr(sato_rpc_request_t *req, size_t i, sato_netaddr_t *a) {
+    const char *s;
+    if (!sato_rpc_param_str_required(req, i, &s)) return 0;
+    if (!sato_netaddr_parse(a, s, req->ctx->chain->default_port)) {
+        sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "Error: Invalid IP address or port: %s (Sato takes IP literals)",
+                       s);
+        return 0;
+    }
+    return 1;
+}
+
+static json_t *rpc_addnode(sato_rpc_request_t *req) {
+    sato_net_t *net = need_net(req);
+    const char *cmd;
+    sato_netaddr_t a;
+    if (net == NULL) return NULL;
+    if (!sato_rpc_param_str_required(req, 1, &cmd)) return NULL;
+    if (strcmp(cmd, "add") != 0 && strcmp(cmd, "remove") != 0 && strcmp(cmd, "onetry") != 0)
+        return sato_rpc_error(req, SATO_RPC_MISC_ERROR,
+                              "addnode \"node\" \"command\" ( v2transport )\ncommand: 'add', 'remove' or 'onetry'");
+    if (!param_addr(req, 0, &a)) return NULL;
+    if (!sato_net_addnode(net, &a, cmd)) {
+        if (strcmp(cmd, "add") == 0)
+            return sato_rpc_error(req, RPC_CLIENT_NODE_ALREADY_ADDED, "Error: Node already added");
+        if (strcmp(cmd, "remove") == 0)
+            return sato_rpc_error(req, RPC_CLIENT_NODE_NOT_ADDED,
+                                  "Error: Node could not be removed. It has not been added previously.");
+    }
+    return json_null();
+}
+
+static json_t *rpc_getaddednodeinfo(sato_rpc_request_t *req) {
+    sato_net_t *net = need_net(req);
+    sato_netaddr_t list[32];
+    int connected[32];
+    size_t n, i;
+    json_t *out;
+    if (net == NULL) return NULL;
+    n = sato_net_added_nodes(net, list, connected, 32);
+    out = json_array();
+    for (i = 0; i < n; i++) {
+        char a[SATO_NETADDR_STRLEN];
+        json_t *o = json_object(), *addrs = json_array();
+        sato_netaddr_format(a, &list[i]);
+        json_object_set_new(o, "addednode", json_string(a));
+        json_object_set_new(o, "connected", json_boolean(connected[i]));
+        if (connected[i]) {
+            json_t *x = json_object();
+            json_object_set_new(x, "address", json_string(a));
+            json_object_set_new(x, "connected", json_string("outbound"));
+            json_array_append_new(addrs, x);
+        }
+        json_object_set_new(o, "addresses", addrs);
+        json_array_append_new(out, o);
+    }
+    return out;
+}
+
+static json_t *rpc_disconnectnode(sato_rpc_request_t *req) {
+    sato_net_t *net = need_net(req);
+    sato_netaddr_t a;
+    int64_t id = -1;
+    int found;
+    if (net == NULL) return NULL;
+    if (sato_rpc_has_param(req, 0) && sato_rpc_has_param(req, 1))
+        return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "Only one of address and nodeid should be provided.");
+    if (sato_rpc_has_param(req, 0)) {
+        if (!param_addr(req, 0, &a)) return NULL;
+        found = sato_net_disconnect(net, &a, 0);
+    } else if (sato_rpc_has_param(req, 1)) {
+        if (!sato_rpc_param_int(req, 1, -1, &id)) return NULL;
+        found = id >= 0 && sato_net_disconnect(net, NULL, (uint64_t)id);
+    } else {
+        return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "Only one of address and nodeid should be provided.");
+    }
+    if (!found) return sato_rpc_error(req, RPC_CLIENT_NODE_NOT_CONNECTED, "Node not found in connected nodes");
+    return json_null();
+}
+
+static json_t *rpc_ping(sato_rpc_request_t *req) {
+    sato_net_t *net = need_net(req);
+    if (net == NULL) return NULL;
+    sato_net_ping_all(net);
+    return json_null();
+}
+
+static json_t *rpc_setnetworkactive(sato_rpc_request_t *req) {
+    sato_net_t *net = need_net(req);
+    int active;
+    if (net == NULL) return NULL;
+    if (!sato_rpc_param_bool(req, 0, 1, &active)) return NULL;
+    sato_net_set_active(net, active);
+    return json_boolean(sato_net_active(net));
+}
+
+static const char *const args_none[] = {NULL};
+static const char *const args_addnode[] = {"node", "command", "v2transport", NULL};
+static const char *const args_addednode[] = {"node", NULL};
+static const char *const args_disconnect[] = {"address", "nodeid", NULL};
+static const char *const args_active[] = {"state", NULL};
+
+static const sato_rpc_method_t methods[] = {
+    {"network", "addnode", rpc_addnode, args_addnode,
+     "addnode \"node\" \"command\" ( v2transport )\nAttempts to add or remove a node from the addnode list, or to "
+     "try a connection to a node once.\nnode: an IP address with an optional port; command: add, remove or onetry.",
+     2},
+    {"network", "disconnectnode", rpc_disconnectnode, args_disconnect,
+     "disconnectnode ( \"address\" nodeid )\nImmediately disconnects from the specified peer node.", 0},
+    {"network", "getaddednodeinfo", rpc_getaddednodeinfo, args_addednode,
+     "getaddednodeinfo ( \"node\" )\nReturns information about the given added node, or all added nodes.", 0},
+    {"network", "getconnectioncount", rpc_getconnectioncount, args_none,
+     "getconnectioncount\nReturns the number of connections to other nodes.", 0},
+    {"network", "getnettotals", rpc_getnettotals, args_none,
+     "getnettotals\nReturns information about network traffic, including bytes in, bytes out, and current system "
+     "time.",
+     0},
+    {"network", "getnetworkinfo", rpc_getnetworkinfo, args_none,
+     "getnetworkinfo\nReturns an object containing various state info regarding P2P networking.", 0},
+    {"network", "getpeerinfo", rpc_getpeerinfo, args_none,
+     "getpeerinfo\nReturns data about each connected network peer as a json array of objects.", 0},
+    {"network", "ping", rpc_ping, args_none,
+     "ping\nRequests that a ping be sent to all other nodes, to measure ping time.", 0},
+    {"network", "setnetworkactive", rpc_setnetworkactive, args_active,
+     "setnetworkactive state\nDisable/enable all p2p network activity.", 1},
+};
+
+void sato_rpc_register_net(sato_rpc_table_t *t) {
+    sato_rpc_table_add(t, methods, sizeof(methods) / sizeof(methods[0]));
+}
