@@ -1,0 +1,260 @@
+"""Hostile and third-party peers (reliability.md BI01-BI03): a
+python-bitcoinlib client completes the handshake and fetches headers;
+framing errors, oversized lists and handshake violations end with the
+offender dropped (or the bad message dropped, where Core keeps the peer)
+while an honest Sato peer keeps syncing."""
+import hashlib
+import socket
+import struct
+import time
+
+import bitcoin
+import bitcoin.messages as bmsg
+from bitcoin.core import lx
+
+from chainutil import ADDR
+
+MAGIC = bytes.fromhex("fabfb5da")
+bitcoin.SelectParams("regtest")
+
+
+def sha256d(b):
+    return hashlib.sha256(hashlib.sha256(b).digest()).digest()
+
+
+def frame(cmd, payload=b"", magic=MAGIC, checksum=None, length=None):
+    c = cmd.encode() if isinstance(cmd, str) else cmd
+    return (magic + c.ljust(12, b"\0") + struct.pack("<I", len(payload) if length is None else length)
+            + (checksum if checksum is not None else sha256d(payload)[:4]) + payload)
+
+
+def compact(n):
+    if n < 0xfd:
+        return bytes([n])
+    if n <= 0xffff:
+        return b"\xfd" + struct.pack("<H", n)
+    if n <= 0xffffffff:
+        return b"\xfe" + struct.pack("<I", n)
+    return b"\xff" + struct.pack("<Q", n)
+
+
+class RawPeer:
+    """A minimal P2P client over a real socket; messages are built with
+    python-bitcoinlib where it has them, headers parsed here."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.buf = b""
+
+    def send(self, data):
+        self.sock.sendall(data.to_bytes() if hasattr(data, "to_bytes") else data)
+
+    def recv_msg(self, timeout=10):
+        deadline = time.time() + timeout
+        while True:
+            if len(self.buf) >= 24:
+                n = struct.unpack("<I", self.buf[16:20])[0]
+                if len(self.buf) >= 24 + n:
+                    cmd = self.buf[4:16].rstrip(b"\0").decode()
+                    payload = self.buf[24:24 + n]
+                    self.buf = self.buf[24 + n:]
+                    return cmd, payload
+            left = deadline - time.time()
+            if left <= 0:
+                raise TimeoutError("no message")
+            self.sock.settimeout(left)
+            data = self.sock.recv(65536)
+            if not data:
+                raise ConnectionError("closed by the node")
+            self.buf += data
+
+    def wait_for(self, want, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            cmd, payload = self.recv_msg(deadline - time.time())
+            if cmd == "ping":
+                self.send(frame("pong", payload))
+            if cmd == want:
+                return payload
+        raise TimeoutError(want)
+
+    def handshake(self, version=70016):
+        v = bmsg.msg_version()
+        v.nVersion = version
+        v.nServices = 1 | 8
+        self.send(v)
+        self.wait_for("version")
+        self.send(bmsg.msg_verack())
+        self.wait_for("verack")
+
+    def alive(self, timeout=5):
+        """A ping is answered: the connection is up and served."""
+        nonce = struct.pack("<Q", 0x1234567890)
+        self.send(frame("ping", nonce))
+        return self.wait_for("pong", timeout) == nonce
+
+    def closed(self, timeout=10):
+        try:
+            deadline = time.time() + timeout
+            while time.time() < deadline:
+                self.recv_msg(deadline - time.time())
+        except ConnectionError:
+            return True
+        except (TimeoutError, socket.timeout):
+            return False
+        return False
+
+
+def parse_headers(payload):
+    n, off = payload[0], 1  # counts here are small
+    out = []
+    for _ in range(n):
+        out.append(payload[off:off + 80])
+        off += 81
+    return out
+
+
+def honest_pair(make_node):
+    a = make_node()
+    a.rpc("generatetoaddress", 5, ADDR)
+    b = make_node(["-addnode=127.0.0.1:%d" % a.p2pport])
+    deadline = time.time() + 30
+    while b.rpc("getblockcount") != 5 and time.time() < deadline:
+        time.sleep(0.05)
+    assert b.rpc("getblockcount") == 5
+    return a, b
+
+
+def still_honest(a, b):
+    new = a.rpc("generatetoaddress", 1, ADDR)[0]
+    deadline = time.time() + 10
+    while b.rpc("getbestblockhash") != new and time.time() < deadline:
+        time.sleep(0.05)
+    assert b.rpc("getbestblockhash") == new, "the honest peer stopped syncing"
+
+
+def test_bitcoinlib_handshake_and_headers(make_node):
+    a = make_node()
+    hashes = a.rpc("generatetoaddress", 20, ADDR)
+    p = RawPeer(a.p2pport)
+    v = bmsg.msg_version()  # python-bitcoinlib's own (protocol 60002)
+    p.send(v)
+    version = bmsg.MsgSerializable.from_bytes(frame("version", p.wait_for("version")))
+    assert version.nVersion == 70016 and version.strSubVer.startswith(b"/Sato:")
+    assert version.nStartingHeight == 20
+    p.send(bmsg.msg_verack())
+    p.wait_for("verack")
+    gh = bmsg.msg_getheaders()
+    gh.locator.vHave = [lx(a.rpc("getblockhash", 0))]
+    p.send(gh)
+    headers = parse_headers(p.wait_for("headers"))
+    assert len(headers) == 20
+    assert sha256d(headers[-1])[::-1].hex() == hashes[-1]
+    peers = a.rpc("getpeerinfo")
+    assert len(peers) == 1 and peers[0]["inbound"] is True and peers[0]["version"] == 60002
+
+
+def test_bi01_framing(make_node):
+    a, b = honest_pair(make_node)
+    # Split anywhere: a ping sent one byte at a time is answered.
+    p = RawPeer(a.p2pport)
+    p.handshake()
+    for byte in frame("ping", struct.pack("<Q", 7)):
+        p.send(bytes([byte]))
+    assert p.wait_for("pong") == struct.pack("<Q", 7)
+    # Bad checksum: that message is dropped, the peer kept.
+    p.send(frame("ping", struct.pack("<Q", 8), checksum=b"\0\0\0\0"))
+    assert p.alive()
+    # Unknown and non-NUL-padded commands are ignored.
+    p.send(frame("nosuchcmd", b"xyz"))
+    p.send(frame(b"ping\0x", struct.pack("<Q", 9)))
+    assert p.alive()
+    # Trailing bytes after a message's fields are ignored (Core).
+    p.send(frame("ping", struct.pack("<Q", 10) + b"extra"))
+    assert p.wait_for("pong") == struct.pack("<Q", 10)
+    # A truncated payload just waits; the connection stays.
+    t = RawPeer(a.p2pport)
+    t.handshake()
+    t.send(frame("ping", struct.pack("<Q", 11))[:-3])
+    assert not t.closed(1)
+    # Bad magic and a 4,000,001-byte length: disconnected.
+    q = RawPeer(a.p2pport)
+    q.send(frame("version", b"", magic=b"\xf9\xbe\xb4\xd9"))
+    assert q.closed()
+    r = RawPeer(a.p2pport)
+    r.handshake()
+    r.send(frame("block", b"", length=4000001))
+    assert r.closed()
+    assert p.alive()
+    still_honest(a, b)
+
+
+def test_bi02_oversized_lists(make_node):
+    a, b = honest_pair(make_node)
+    cases = [
+        ("inv", compact(50001) + (struct.pack("<I", 2) + bytes(32)) * 50001),
+        ("getdata", compact(50001) + (struct.pack("<I", 2) + bytes(32)) * 50001),
+        ("headers", compact(2001) + (bytes(80) + b"\0") * 2001),
+        ("addr", compact(1001) + (struct.pack("<I", 1) + bytes(8) + bytes(16) + b"\0\1") * 1001),
+        ("getheaders", struct.pack("<I", 70016) + compact(102) + bytes(32) * 102 + bytes(32)),
+    ]
+    for cmd, payload in cases:
+        p = RawPeer(a.p2pport)
+        p.handshake()
+        p.send(frame(cmd, payload))
+        assert p.closed(), cmd + " over the limit: the peer was not dropped"
+    # A count of 2^32 with nothing behind it: unreadable, dropped, no
+    # allocation; the peer is kept.
+    p = RawPeer(a.p2pport)
+    p.handshake()
+    p.send(frame("inv", compact(2 ** 32)))
+    p.send(frame("headers", b"\xfe\xff\xff\xff\xff"))
+    assert p.alive()
+    assert a.rpc("getconnectioncount") == 2  # b and p
+    still_honest(a, b)
+
+
+def test_bi03_handshake(make_node):
+    a, b = honest_pair(make_node)
+    # Messages before version are ignored; a second version too.
+    p = RawPeer(a.p2pport)
+    p.send(frame("ping", struct.pack("<Q", 1)))
+    p.handshake()
+    v = bmsg.msg_version()
+    v.nVersion = 70016
+    p.send(v)
+    assert p.alive()
+    # Feature negotiation after verack: disconnected.
+    for cmd in ("wtxidrelay", "sendaddrv2", "sendtxrcncl"):
+        q = RawPeer(a.p2pport)
+        q.handshake()
+        q.send(frame(cmd))
+        assert q.closed(), cmd
+    # An obsolete protocol version.
+    q = RawPeer(a.p2pport)
+    v = bmsg.msg_version()
+    v.nVersion = 31799
+    q.send(v)
+    assert q.closed()
+    assert p.alive()
+    still_honest(a, b)
+
+
+def test_bi03_timeout_and_self_connection(make_node):
+    a = make_node(["-peertimeout=2"])
+    p = RawPeer(a.p2pport)  # says nothing at all
+    t0 = time.time()
+    assert p.closed(15)
+    assert time.time() - t0 < 10
+    log = open(a.chaindir + "/debug.log").read()
+    assert "version handshake timeout" in log
+    # Dialling itself: the nonce comes back and the link is dropped.
+    a.rpc("addnode", "127.0.0.1:%d" % a.p2pport, "onetry")
+    deadline = time.time() + 10
+    while "connected to self" not in open(a.chaindir + "/debug.log").read() and time.time() < deadline:
+        time.sleep(0.1)
+    assert "connected to self, disconnecting" in open(a.chaindir + "/debug.log").read()
+    deadline = time.time() + 10
+    while a.rpc("getconnectioncount") != 0 and time.time() < deadline:
+        time.sleep(0.1)
+    assert a.rpc("getconnectioncount") == 0
