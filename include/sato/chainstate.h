@@ -65,6 +65,12 @@ typedef struct {
      * reads them again), and otherwise returns what it connected so far,
      * flushed. NULL: never. */
     const int *interrupt;
+    /* Core's -assumevalid: the hash (internal byte order) of a block whose
+     * ancestors' scripts need not be checked, under Core's conditions
+     * (the block is on the best header chain, that chain has the minimum
+     * chain work, and the block connected lies more than two weeks of
+     * equivalent work below the best header). NULL: check every script. */
+    const unsigned char *assume_valid;
     /* Called with Core's init messages ("Loading block index…",
      * "Verifying blocks…") as open moves on, e.g. for RPC's warm-up
      * answer. May be NULL. */

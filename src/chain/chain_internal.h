@@ -42,6 +42,8 @@ struct sato_chainstate {
     sato_blocknode_t *mem_idx;
     int reindexing;         /* the start-up is rebuilding from the blk files */
     int clear_reindex_flag; /* the next flush removes CHAIN_KEY_REINDEX */
+    unsigned char assume_valid[32];
+    int have_assume_valid;
     char errmsg[320];
 };
 
@@ -51,6 +53,8 @@ SATO_NODISCARD sato_err_t chain_fail(sato_chainstate_t *cs, sato_err_t err, cons
 /* SATO_ENOSPC (with the message set) if the disk has less free space than
  * opts.min_free_bytes. */
 SATO_NODISCARD sato_err_t chain_check_disk_space(sato_chainstate_t *cs);
+/* 0 when the scripts of e may go unchecked (assumevalid), else 1. */
+int chain_scripts_needed(const sato_chainstate_t *cs, const sato_blocknode_t *e);
 /* 1 once opts.interrupt is set. */
 int chain_interrupted(const sato_chainstate_t *cs);
 void chain_mark_dirty(sato_chainstate_t *cs, sato_blocknode_t *e);

@@ -43,6 +43,21 @@ const char *sato_chainstate_error(const sato_chainstate_t *cs) {
 
 /* ---- small helpers ---- */
 
+int chain_scripts_needed(const sato_chainstate_t *cs, const sato_blocknode_t *e) {
+    const sato_blocknode_t *av, *best = cs->best_header;
+    sato_u256_t diff, per, blocks, limit;
+    if (!cs->have_assume_valid || best == NULL) return 1;
+    if ((av = sato_blockindex_find(cs->index, cs->assume_valid)) == NULL) return 1;
+    if (sato_blocknode_ancestor(av, e->height) != e || sato_blocknode_ancestor(best, e->height) != e) return 1;
+    if (sato_u256_cmp(&best->chain_work, &cs->min_work) < 0) return 1;
+    /* Core's GetBlockProofEquivalentTime(best, e, best) <= two weeks. */
+    sato_u256_sub(&diff, &best->chain_work, &e->chain_work);
+    sato_pow_block_proof(&per, best->header.bits);
+    if (!sato_u256_div(&blocks, &diff, &per)) return 1;
+    sato_u256_set_u64(&limit, (uint64_t)(14 * 24 * 60 * 60 / cs->params->pow_target_spacing));
+    return sato_u256_cmp(&blocks, &limit) <= 0;
+}
+
 int chain_interrupted(const sato_chainstate_t *cs) {
     return cs->opts.interrupt != NULL && __atomic_load_n(cs->opts.interrupt, __ATOMIC_RELAXED);
 }

@@ -53,7 +53,7 @@ sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sa
     const sato_blocknode_t *bip34 = NULL;
     have_ctx_t hc;
     sato_script_error_t serr;
-    int begun = 0;
+    int begun = 0, scripts;
 
     if (height == 0) return SATO_OK; /* genesis outputs are not spendable */
     {
@@ -74,6 +74,7 @@ sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sa
             return SATO_OK;
         }
     }
+    scripts = chain_scripts_needed(cs, e);
     sato_block_connect_init(&c, height, e->hash, prev_mtp, p);
     for (i = 1; i < b->txs_len; i++) n_in += b->txs[i].vin_len;
     spent = sato_calloc(n_in ? n_in : 1, sizeof(*spent));
@@ -117,11 +118,13 @@ sato_err_t chain_connect_block(sato_chainstate_t *cs, sato_block_state_t *st, sa
         }
         if (!coinbase) {
             sato_tx_spent_outputs(spent_out + base, tx, spent_ptr + base);
-            sato_txdata_init(&txdata[i], tx, spent_out + base, tx->vin_len);
-            sato_tx_script_checks(checks + base, tx, spent_out + base, c.script_flags, &txdata[i],
-                                  NULL, 0);
-            n_checks += tx->vin_len;
-            sato_scriptpool_add(cs->pool, n_checks);
+            if (scripts) {
+                sato_txdata_init(&txdata[i], tx, spent_out + base, tx->vin_len);
+                sato_tx_script_checks(checks + base, tx, spent_out + base, c.script_flags, &txdata[i],
+                                      NULL, 0);
+                n_checks += tx->vin_len;
+                sato_scriptpool_add(cs->pool, n_checks);
+            }
             sato_buf_write_compactsize(undo, tx->vin_len);
             for (j = base; j < k; j++) {
                 sato_buf_write_u32(undo, (uint32_t)spent[j].height * 2u +

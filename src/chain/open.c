@@ -344,6 +344,11 @@ sato_err_t sato_chainstate_open(sato_chainstate_t **out, const sato_chainstate_o
     cs->height = -1;
     cs->index = sato_blockindex_create();
     cs->pool = sato_scriptpool_create(opts->script_threads);
+    if (opts->assume_valid != NULL) {
+        static const unsigned char zero[32] = {0};
+        memcpy(cs->assume_valid, opts->assume_valid, 32);
+        cs->have_assume_valid = memcmp(opts->assume_valid, zero, 32) != 0;
+    }
     set_status(cs, "Loading block index\u2026");
     if ((err = make_dir(cs, opts->datadir)) != SATO_OK) goto fail;
     snprintf(path, sizeof(path), "%s/chainstate", opts->datadir);

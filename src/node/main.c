@@ -249,6 +249,21 @@ static int open_chain(sato_node_t *node) {
     opts.dbcache_bytes = (size_t)dbcache << 20;
     opts.script_threads = script_threads(sato_args_get_int(node->args, "par", 0));
     opts.reindex = reindex;
+    {
+        static unsigned char av[32];
+        const char *av_hex = sato_args_get_str(node->args, "assumevalid", node->chain->default_assume_valid_hex);
+        if (strcmp(av_hex, "0") == 0) {
+            memset(av, 0, sizeof(av));
+        } else if (strlen(av_hex) != 64 || !sato_hex_decode_rev(av, 32, av_hex)) {
+            sato_log_printf("Error: Invalid -assumevalid: '%s' (a 64-digit block hash, or 0)", av_hex);
+            return 0;
+        }
+        opts.assume_valid = av;
+        if (av[0] || memcmp(av, av + 1, 31) != 0)
+            sato_log_printf("Assuming ancestors of block %s have valid signatures.", av_hex);
+        else
+            sato_log_printf("Validating signatures for all blocks.");
+    }
     opts.check_blocks = checkblocks == 0 ? UINT32_MAX : (unsigned)(checkblocks > UINT32_MAX ? UINT32_MAX : checkblocks);
     sato_log_printf("Cache configuration: %lld MiB for the UTXO set; %u script verification thread(s)",
                     (long long)dbcache, opts.script_threads);
