@@ -17,6 +17,7 @@ static const struct {
     {"sig", bench_sig},
     {"script", bench_script},
     {"chain", bench_chain},
+    {"net", bench_net},
 };
 
 static double now(void) {

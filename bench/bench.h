@@ -25,5 +25,6 @@ void bench_merkle(void);
 void bench_sig(void);
 void bench_script(void);
 void bench_chain(void);
+void bench_net(void);
 
 #endif
