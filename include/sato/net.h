@@ -48,6 +48,7 @@ typedef struct {
     const char *user_agent;  /* "/Sato:0.1.0/" */
     int64_t (*now)(void *ctx); /* seconds; NULL: time(NULL) (for -mocktime) */
     void *now_ctx;
+    const char *banlist_path; /* banlist.json; NULL: bans not kept */
 } sato_net_config_t;
 
 void sato_net_config_init(sato_net_config_t *c);
@@ -99,6 +100,25 @@ int sato_net_addnode(sato_net_t *net, const sato_netaddr_t *a, const char *comma
 size_t sato_net_added_nodes(sato_net_t *net, sato_netaddr_t *out, int *connected, size_t max);
 /* disconnectnode by address or id: 0 if no such peer. */
 int sato_net_disconnect(sato_net_t *net, const sato_netaddr_t *a, uint64_t id);
+/* Manual bans (setban): a subnet (bits of the address kept) until a
+ * time. */
+typedef struct {
+    sato_netaddr_t addr;
+    int bits;
+    int64_t created, until;
+} sato_ban_t;
+
+#define SATO_NET_MAX_BANS 4096
+/* "1.2.3.4", "1.2.3.0/24", "1.2.3.0/255.255.255.0", "2001:db8::/32". */
+int sato_subnet_from_text(sato_ban_t *b, const char *text);
+void sato_subnet_to_text(char *out, size_t n, const sato_ban_t *b);
+int sato_subnet_match(const sato_ban_t *b, const sato_netaddr_t *a);
+/* add: 0 if already banned (or the list is full); remove: 0 if not
+ * banned. Banning disconnects the peers it covers. */
+int sato_net_setban(sato_net_t *net, const sato_ban_t *ban, int add);
+size_t sato_net_bans(sato_net_t *net, sato_ban_t *out, size_t max);
+void sato_net_clear_bans(sato_net_t *net);
+
 /* ping: asks every peer for a pong now. */
 void sato_net_ping_all(sato_net_t *net);
 

@@ -504,10 +504,11 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
         return;
     }
     if (!in_list(net->cfg.noban, net->cfg.nnoban, &a) &&
-        (net->n_inbound >= max_inbound(net) || is_discouraged(net, &a))) {
+        (net->n_inbound >= max_inbound(net) || is_discouraged(net, &a) || net_is_banned(net, &a, net_now(net)))) {
         pthread_mutex_unlock(&net->lock);
         SATO_DEBUG(SATO_LOG_NET, "connection from %s dropped (%s)", text,
-                   is_discouraged(net, &a) ? "discouraged" : "inbound slots full");
+                   is_discouraged(net, &a) || net_is_banned(net, &a, net_now(net)) ? "banned or discouraged"
+                                                                                    : "inbound slots full");
         evutil_closesocket(fd);
         return;
     }
@@ -627,6 +628,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg) {
         for (i = 0; i < MAX_TARGETS; i++) {
             target_t *t = &net->targets[i];
             if (!t->used || t->connected || now < t->next_try) continue;
+            if (net_is_banned(net, &t->addr, now)) continue;
             if (dial(net, &t->addr, 1, (int)i + 1) != NULL) {
                 t->connected = 1;
                 if (t->onetry) t->onetry = 2; /* dialled once: dropped when it ends */
@@ -721,6 +723,7 @@ sato_net_t *sato_net_start(const sato_net_config_t *cfg, char *err, size_t errle
             }
         }
     }
+    net_load_bans(net);
     for (i = 0; i < cfg->nconnect; i++) add_target(net, &cfg->connect[i], 0);
     for (i = 0; i < cfg->naddnode; i++) add_target(net, &cfg->addnode[i], 0);
     net->loop_thread = pthread_self(); /* started from the loop thread */

@@ -115,6 +115,8 @@ struct sato_net {
      * from them refused. A bounded ring. */
     sato_netaddr_t *discouraged;
     size_t n_discouraged, discouraged_pos;
+    sato_ban_t bans[SATO_NET_MAX_BANS];
+    size_t n_bans;
     uint64_t total_sent, total_recv;
     int64_t stall_timeout_ms;
     uint16_t listen_port;
@@ -137,6 +139,11 @@ void net_peer_release(sato_net_t *net, sato_peer_t *p); /* with the lock */
 size_t net_send_backlog(sato_peer_t *p);
 /* Lets the loop read from a peer whose queue was full (with the lock). */
 void net_resume_reading(sato_net_t *net, sato_peer_t *p);
+
+/* ---- banlist.c (with the lock) ---- */
+int net_is_banned(const sato_net_t *net, const sato_netaddr_t *a, int64_t now);
+void net_save_bans(const sato_net_t *net);
+void net_load_bans(sato_net_t *net);
 
 /* ---- netproc.c ---- */
 void *netproc_main(void *arg);

@@ -429,6 +429,8 @@ static int start_net(sato_node_t *node) {
     if (sato_args_get_bool(node->args, "dnsseed", 1) && !has_connect && node->chain->default_port != 18444)
         sato_log_printf("DNS seeding is not implemented yet: connect with -addnode or -connect");
     if (has_connect) cfg.naddnode = 0; /* -connect: only those */
+    node->banlist_path = path_join(node->chaindir, "banlist.json");
+    cfg.banlist_path = node->banlist_path;
     node->net = sato_net_start(&cfg, err, sizeof(err));
     if (node->net == NULL) {
         sato_log_printf("Error: %s", err);
@@ -658,6 +660,7 @@ int main(int argc, char **argv) {
     free(node.chaindir);
     free(node.cookie_path);
     free(node.pid_path);
+    free(node.banlist_path);
     sato_log_close();
     return rc;
 }

@@ -22,6 +22,7 @@ typedef struct {
     char *chaindir;      /* datadir plus the chain's subdirectory */
     char *cookie_path;
     char *pid_path;
+    char *banlist_path;
     struct event_base *base;
     sato_rpc_table_t *rpc;
     sato_rpc_context_t rpc_ctx;

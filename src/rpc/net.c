@@ -234,10 +234,14 @@ static json_t *rpc_disconnectnode(sato_rpc_request_t *req) {
     sato_netaddr_t a;
     int64_t id = -1;
     int found;
+    int have_addr;
     if (net == NULL) return NULL;
-    if (sato_rpc_has_param(req, 0) && sato_rpc_has_param(req, 1))
+    /* As Core: an empty address with a nodeid means the nodeid. */
+    have_addr = sato_rpc_has_param(req, 0) && !(json_is_string(sato_rpc_param(req, 0)) &&
+                                                 json_string_length(sato_rpc_param(req, 0)) == 0);
+    if (have_addr && sato_rpc_has_param(req, 1))
         return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "Only one of address and nodeid should be provided.");
-    if (sato_rpc_has_param(req, 0)) {
+    if (have_addr) {
         if (!param_addr(req, 0, &a)) return NULL;
         found = sato_net_disconnect(net, &a, 0);
     } else if (sato_rpc_has_param(req, 1)) {
@@ -266,7 +270,71 @@ static json_t *rpc_setnetworkactive(sato_rpc_request_t *req) {
     return json_boolean(sato_net_active(net));
 }
 
+#define RPC_CLIENT_INVALID_IP_OR_SUBNET (-30)
+
+static json_t *rpc_setban(sato_rpc_request_t *req) {
+    sato_net_t *net = need_net(req);
+    const char *subnet, *cmd;
+    int64_t bantime = 0;
+    int absolute = 0;
+    sato_ban_t b;
+    if (net == NULL) return NULL;
+    if (!sato_rpc_param_str_required(req, 0, &subnet) || !sato_rpc_param_str_required(req, 1, &cmd)) return NULL;
+    if (strcmp(cmd, "add") != 0 && strcmp(cmd, "remove") != 0)
+        return sato_rpc_error(req, SATO_RPC_MISC_ERROR,
+                              "setban \"subnet\" \"command\" ( bantime absolute )\ncommand: 'add' or 'remove'");
+    if (!sato_subnet_from_text(&b, subnet))
+        return sato_rpc_error(req, RPC_CLIENT_INVALID_IP_OR_SUBNET, "Error: Invalid IP/Subnet");
+    if (!sato_rpc_param_int(req, 2, 0, &bantime) || !sato_rpc_param_bool(req, 3, 0, &absolute)) return NULL;
+    if (strcmp(cmd, "add") == 0) {
+        int64_t now = (int64_t)time(NULL);
+        b.created = now;
+        b.until = absolute ? bantime : now + (bantime > 0 ? bantime : 24 * 60 * 60);
+        if (absolute && bantime <= now)
+            return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "Error: Absolute timestamp is in the past");
+        if (!sato_net_setban(net, &b, 1))
+            return sato_rpc_error(req, RPC_CLIENT_NODE_ALREADY_ADDED, "Error: IP/Subnet already banned");
+    } else if (!sato_net_setban(net, &b, 0)) {
+        return sato_rpc_error(req, RPC_CLIENT_INVALID_IP_OR_SUBNET,
+                              "Error: Unban failed. Requested address/subnet was not previously manually banned.");
+    }
+    return json_null();
+}
+
+static json_t *rpc_listbanned(sato_rpc_request_t *req) {
+    sato_net_t *net = need_net(req);
+    sato_ban_t *bans;
+    size_t n, i;
+    int64_t now = (int64_t)time(NULL);
+    json_t *out;
+    if (net == NULL) return NULL;
+    bans = sato_calloc(SATO_NET_MAX_BANS, sizeof(*bans));
+    n = sato_net_bans(net, bans, SATO_NET_MAX_BANS);
+    out = json_array();
+    for (i = 0; i < n; i++) {
+        char text[SATO_NETADDR_STRLEN + 8];
+        json_t *o = json_object();
+        sato_subnet_to_text(text, sizeof(text), &bans[i]);
+        json_object_set_new(o, "address", json_string(text));
+        json_object_set_new(o, "ban_created", json_integer(bans[i].created));
+        json_object_set_new(o, "banned_until", json_integer(bans[i].until));
+        json_object_set_new(o, "ban_duration", json_integer(bans[i].until - bans[i].created));
+        json_object_set_new(o, "time_remaining", json_integer(bans[i].until - now));
+        json_array_append_new(out, o);
+    }
+    free(bans);
+    return out;
+}
+
+static json_t *rpc_clearbanned(sato_rpc_request_t *req) {
+    sato_net_t *net = need_net(req);
+    if (net == NULL) return NULL;
+    sato_net_clear_bans(net);
+    return json_null();
+}
+
 static const char *const args_none[] = {NULL};
+static const char *const args_setban[] = {"subnet", "command", "bantime", "absolute", NULL};
 static const char *const args_addnode[] = {"node", "command", "v2transport", NULL};
 static const char *const args_addednode[] = {"node", NULL};
 static const char *const args_disconnect[] = {"address", "nodeid", NULL};
@@ -276,6 +344,12 @@ static const sato_rpc_method_t methods[] = {
     {"network", "addnode", rpc_addnode, args_addnode,
      "addnode \"node\" \"command\" ( v2transport )\nAttempts to add or remove a node from the addnode list, or to "
      "try a connection to a node once.\nnode: an IP address with an optional port; command: add, remove or onetry.",
+     2},
+    {"network", "clearbanned", rpc_clearbanned, args_none, "clearbanned\nClear all banned IPs.", 0},
+    {"network", "listbanned", rpc_listbanned, args_none, "listbanned\nList all manually banned IPs/Subnets.", 0},
+    {"network", "setban", rpc_setban, args_setban,
+     "setban \"subnet\" \"command\" ( bantime absolute )\nAttempts to add or remove an IP/Subnet from the banned "
+     "list.",
      2},
     {"network", "disconnectnode", rpc_disconnectnode, args_disconnect,
      "disconnectnode ( \"address\" nodeid )\nImmediately disconnects from the specified peer node.", 0},

@@ -73,3 +73,48 @@ def test_two_halves_reorganize_to_the_heavier(make_node):
     assert a.rpc("getblockhash", 20) == common[-1]
     forks = [t for t in a.rpc("getchaintips") if t["status"] != "active"]
     assert any(t["branchlen"] == 5 for t in forks)
+
+
+def test_net_rpcs_and_bans(make_node):
+    from framework import RPCError
+    import pytest
+    a = make_node()
+    a.rpc("generatetoaddress", 3, ADDR)
+    b = make_node(["-addnode=" + addr(a)])
+    wait_until(lambda: b.rpc("getconnectioncount") == 1 and a.rpc("getconnectioncount") == 1, 30, "connection")
+    peer = b.rpc("getpeerinfo")[0]
+    assert peer["addr"] == addr(a) and peer["inbound"] is False and peer["connection_type"] == "manual"
+    assert peer["version"] == 70016 and peer["subver"].startswith("/Sato:")
+    assert "NETWORK" in peer["servicesnames"] and "WITNESS" in peer["servicesnames"]
+    info = b.rpc("getnetworkinfo")
+    assert info["connections"] == 1 and info["connections_out"] == 1 and info["networkactive"] is True
+    assert b.rpc("getaddednodeinfo")[0]["addednode"] == addr(a)
+    totals = b.rpc("getnettotals")
+    assert totals["totalbytessent"] > 0 and totals["totalbytesrecv"] > 0
+    assert b.rpc("ping") is None
+    with pytest.raises(RPCError) as e:
+        b.rpc("addnode", addr(a), "add")
+    assert e.value.code == -23
+    # A ban drops the peer, refuses it and survives a restart.
+    a.rpc("setban", "127.0.0.1", "add", 3600)
+    wait_until(lambda: a.rpc("getconnectioncount") == 0, 30, "the banned peer to go")
+    banned = a.rpc("listbanned")
+    assert banned[0]["address"] == "127.0.0.1/32" and 0 < banned[0]["time_remaining"] <= 3600
+    with pytest.raises(RPCError) as e:
+        a.rpc("setban", "127.0.0.1", "add")
+    assert e.value.code == -23
+    with pytest.raises(RPCError) as e:
+        a.rpc("setban", "not-an-ip", "add")
+    assert e.value.code == -30
+    a.stop()
+    a.start()
+    assert a.rpc("listbanned")[0]["address"] == "127.0.0.1/32"
+    time.sleep(2)
+    assert a.rpc("getconnectioncount") == 0  # b keeps trying, refused
+    a.rpc("clearbanned")
+    assert a.rpc("listbanned") == []
+    wait_until(lambda: a.rpc("getconnectioncount") == 1, 90, "the peer to come back")
+    b.rpc("disconnectnode", addr(a))
+    with pytest.raises(RPCError) as e:
+        b.rpc("disconnectnode", "", 999)
+    assert e.value.code == -29
