@@ -88,7 +88,8 @@ const unsigned char *sato_addrman_key(const sato_addrman_t *am);
  * it carries minus time_penalty (none for the source's own address), or
  * gives an address already there one more bucket reference (up to 8,
  * each 2^n times less likely, and only if its time moved forward).
- * The source's port is ignored (its group is what counts). Returns how
+ * The source's port is ignored (its group is what counts; NULL is an
+ * empty address, in the unroutable group). Returns how
  * many addresses were inserted or gained a reference; updates of the time
  * and services alone do not count. */
 size_t sato_addrman_add(sato_addrman_t *am, const sato_addrman_addr_t *addrs, size_t n,
@@ -260,7 +261,9 @@ SATO_NODISCARD sato_err_t sato_addrman_save(const sato_addrman_t *am, const char
  * most), a newer-format one to path.bak (as Core), and am starts empty;
  * *result says which and msg says what happened. Returns SATO_OK whenever
  * am is usable, SATO_EIO if the file could not be read or moved aside
- * (am empty; msg says why; the caller should refuse to overwrite it). */
+ * (am empty; msg says why; the caller should not overwrite the file).
+ * With SATO_EIO, *result is CORRUPT or NEWER if the file was read and
+ * judged but could not be moved, MISSING if it could not be read. */
 SATO_NODISCARD sato_err_t sato_addrman_load(sato_addrman_t *am, const char *path, const unsigned char magic[4],
                                             sato_addrman_load_t *result, char *msg, size_t msglen);
 

@@ -486,7 +486,7 @@ size_t sato_addrman_add(sato_addrman_t *am, const sato_addrman_addr_t *addrs, si
                         const sato_netaddr_t *source, int64_t time_penalty, int64_t now) {
     sato_netaddr_t src;
     size_t i, added = 0;
-    if (!am_normalize(&src, source)) memset(&src, 0, sizeof(src));
+    if (source == NULL || !am_normalize(&src, source)) memset(&src, 0, sizeof(src));
     now = clamp_time(now);
     time_penalty = clamp_time(time_penalty);
     for (i = 0; i < n; i++) added += (size_t)add_single(am, &addrs[i], &src, time_penalty, now);
