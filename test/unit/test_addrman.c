@@ -231,6 +231,87 @@ static void test_new_collisions(void) {
     sato_addrman_destroy(am);
 }
 
+/* Core's addrman_getaddr and getaddr_unfiltered with its deterministic
+ * key. The final size depends on routability, groups, placement and the
+ * replacement rule all matching Core's: 2006 entries, 461 in a 23%
+ * answer. */
+static void test_core_getaddr(void) {
+    sato_addrman_t *am = make_core();
+    sato_addrman_addr_t *out = sato_malloc(3000 * sizeof(*out));
+    sato_addrman_addr_t first[3], second[2];
+    sato_netaddr_t s1 = ip4(250, 1, 2, 1, 0), s2 = ip4(250, 2, 3, 3, 0);
+    unsigned i;
+
+    CHECK(sato_addrman_get_addr(am, out, 0, 0, 0, 1, NOW) == 0);
+    first[0] = entry(ip4(250, 250, 2, 1, 8333), NOW);
+    first[1] = entry(ip4(251, 252, 2, 3, 8333), NOW);
+    first[2] = entry(ip4(252, 254, 4, 5, 8333), NOW);
+    second[0] = entry(ip4(250, 251, 2, 2, 9999), NOW);
+    second[1] = entry(ip4(252, 253, 3, 4, 8333), NOW);
+    CHECK(sato_addrman_add(am, first, 3, &s1, 0, NOW) == 3);
+    CHECK(sato_addrman_add(am, second, 2, &s2, 0, NOW) == 2);
+    CHECK(sato_addrman_get_addr(am, out, 0, 0, 0, 1, NOW) == 5);
+    CHECK(sato_addrman_get_addr(am, out, 2500, 23, 0, 1, NOW) == 1); /* 23% of 5, rounded down */
+    CHECK(sato_addrman_good(am, &first[0].addr, NOW) == 1);
+    CHECK(sato_addrman_good(am, &second[0].addr, NOW) == 1);
+    CHECK(sato_addrman_get_addr(am, out, 0, 0, 0, 1, NOW) == 5);
+    CHECK(sato_addrman_get_addr(am, out, 2500, 23, 0, 1, NOW) == 1);
+    for (i = 1; i < 8 * 256; i++) {
+        sato_netaddr_t a = ip4(i % 256, i >> 8, 1, 23, 0);
+        add1(am, a, a, NOW, NOW);
+        if (i % 8 == 0) sato_addrman_good(am, &a, NOW);
+    }
+    test_case(sato_addrman_size(am, 0, SATO_ADDRMAN_BOTH) == 2006, "size %zu, Core 2006",
+              sato_addrman_size(am, 0, SATO_ADDRMAN_BOTH));
+    test_case(sato_addrman_get_addr(am, out, 2500, 23, 0, 1, NOW) == 461, "23%% answer, Core 461");
+    CHECK(sato_addrman_check(am) == 0);
+    sato_addrman_destroy(am);
+
+    am = make_core();
+    {
+        sato_netaddr_t a3 = ip4(250, 251, 2, 3, 9998);
+        first[0] = entry(ip4(250, 250, 2, 1, 8333), NOW);
+        first[1] = entry(ip4(250, 251, 2, 2, 9999), TIME_INIT); /* no time: terrible */
+        CHECK(sato_addrman_add(am, first, 2, &s1, 0, NOW) == 2);
+        CHECK(sato_addrman_good(am, &a3, NOW) == 0); /* unknown yet */
+        CHECK(add1(am, a3, s1, NOW, NOW) == 1);
+        for (i = 0; i < 3; i++) sato_addrman_attempt(am, &a3, 1, NOW - 61);
+        CHECK(add1(am, ip4(250, 252, 2, 4, 9997), s1, NOW + 11 * 60, NOW) == 1); /* a flying DeLorean */
+        CHECK(sato_addrman_get_addr(am, out, 0, 0, 0, 1, NOW) == 1);
+        CHECK(sato_addrman_get_addr(am, out, 0, 0, 0, 0, NOW) == 4);
+    }
+    sato_addrman_destroy(am);
+
+    /* Core's addrman_update_address: services merge through Add, even in
+     * tried; SetServices overwrites; another port is another entry. */
+    am = make_core();
+    {
+        sato_netaddr_t src = ip4(252, 2, 2, 2, 0), a = ip4(250, 1, 1, 1, 8333), other = a;
+        sato_addrman_addr_t e = entry(a, NOW - 10000);
+        sato_addrman_info_t info;
+        other.port = 8334;
+        e.services = 0;
+        CHECK(sato_addrman_add(am, &e, 1, &src, 0, NOW) == 1);
+        sato_addrman_connected(am, &other, NOW);
+        sato_addrman_set_services(am, &other, 1024);
+        CHECK(sato_addrman_find(am, &a, &info) && info.a.time == NOW - 10000 && info.a.services == 0);
+        sato_addrman_connected(am, &a, NOW);
+        sato_addrman_set_services(am, &a, 1024);
+        CHECK(sato_addrman_find(am, &a, &info) && info.a.time == NOW && info.a.services == 1024);
+        e.services = 2048;
+        CHECK(sato_addrman_add(am, &e, 1, &src, 0, NOW) == 0);
+        CHECK(sato_addrman_find(am, &a, &info) && info.a.services == (2048 | 1024));
+        sato_addrman_set_services(am, &a, 1);
+        CHECK(sato_addrman_good(am, &a, NOW) == 1);
+        CHECK(sato_addrman_find(am, &a, &info) && info.a.services == 1);
+        CHECK(sato_addrman_add(am, &e, 1, &src, 0, NOW) == 0);
+        CHECK(sato_addrman_find(am, &a, &info) && info.in_tried && info.a.services == (1 | 2048));
+        CHECK(sato_addrman_size(am, 0, SATO_ADDRMAN_BOTH) == 1);
+    }
+    free(out);
+    sato_addrman_destroy(am);
+}
+
 static void test_terrible(void) {
     sato_addrman_info_t i;
     memset(&i, 0, sizeof(i));
@@ -1170,6 +1251,7 @@ int main(void) {
     }
     test_placement();
     test_new_collisions();
+    test_core_getaddr();
     test_terrible();
     test_multiplicity();
     test_add_rules();
