@@ -21,8 +21,9 @@
  * ids are recycled slots checked against a 64-bit serial, so nothing
  * wraps (CVE-2024-52919 was Core's 32-bit id overflowing under addr spam).
  *
- * Times are int64 seconds since the epoch. Inputs outside [0, 2^40] are
- * clamped, so hostile values cannot overflow the arithmetic. */
+ * Times are int64 seconds since the epoch (entries carry the wire's
+ * uint32). Inputs outside [0, 2^40] are clamped, so hostile values cannot
+ * overflow the arithmetic. */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +31,7 @@
 #include "sato/buf.h"
 #include "sato/error.h"
 #include "sato/netaddr.h"
+#include "sato/protocol.h"
 
 #define SATO_ADDRMAN_NEW_BUCKETS 1024
 #define SATO_ADDRMAN_TRIED_BUCKETS 256
@@ -55,13 +57,9 @@
 
 typedef struct sato_addrman sato_addrman_t;
 
-/* Core's CAddress: an address with its service bits and the time it was
+/* Addresses come and go as the wire's sato_addr_entry_t (protocol.h):
+ * Core's CAddress, an address with its service bits and the time it was
  * last seen (as gossiped, or as Connected set it). */
-typedef struct {
-    sato_netaddr_t addr;
-    uint64_t services;
-    int64_t time;
-} sato_addrman_addr_t;
 
 /* The generator that picks buckets, coins and orders; returns 64 random
  * bits per call. */
@@ -92,7 +90,7 @@ const unsigned char *sato_addrman_key(const sato_addrman_t *am);
  * empty address, in the unroutable group). Returns how
  * many addresses were inserted or gained a reference; updates of the time
  * and services alone do not count. */
-size_t sato_addrman_add(sato_addrman_t *am, const sato_addrman_addr_t *addrs, size_t n,
+size_t sato_addrman_add(sato_addrman_t *am, const sato_addr_entry_t *addrs, size_t n,
                         const sato_netaddr_t *source, int64_t time_penalty, int64_t now);
 
 /* Core's Good: a handshake with addr succeeded at time now. Moves it to
@@ -121,7 +119,7 @@ void sato_addrman_resolve_collisions(sato_addrman_t *am, int64_t now);
 /* Core's SelectTriedCollision: a random waiting collision's tried
  * occupant, for the feeler to test. 1 and *out (and *last_try, if not
  * NULL) filled, or 0 if none waits. */
-int sato_addrman_select_tried_collision(sato_addrman_t *am, sato_addrman_addr_t *out, int64_t *last_try);
+int sato_addrman_select_tried_collision(sato_addrman_t *am, sato_addr_entry_t *out, int64_t *last_try);
 
 /* Bit for a network in a Select mask. */
 #define SATO_ADDRMAN_NET(id) (1u << (id))
@@ -135,7 +133,7 @@ int sato_addrman_select_tried_collision(sato_addrman_t *am, sato_addrman_addr_t 
  * bounded (1,024 bucket draws per bucket of the table; Core loops until
  * it finds one): with a matching entry present, giving up has a
  * probability far below 2^-100. */
-int sato_addrman_select(sato_addrman_t *am, int new_only, uint32_t nets, int64_t now, sato_addrman_addr_t *out,
+int sato_addrman_select(sato_addrman_t *am, int new_only, uint32_t nets, int64_t now, sato_addr_entry_t *out,
                         int64_t *last_try);
 
 /* Core's GetAddr: up to max_addresses (0: no limit) and max_pct percent
@@ -144,7 +142,7 @@ int sato_addrman_select(sato_addrman_t *am, int new_only, uint32_t nets, int64_t
  * as IPv4, as Core's GetNetClass) and, if filtered, none that is
  * terrible. out must hold max_addresses entries, or sato_addrman_size()
  * when max_addresses is 0. Returns the count written. */
-size_t sato_addrman_get_addr(sato_addrman_t *am, sato_addrman_addr_t *out, size_t max_addresses, size_t max_pct,
+size_t sato_addrman_get_addr(sato_addrman_t *am, sato_addr_entry_t *out, size_t max_addresses, size_t max_pct,
                              int net_class, int filtered, int64_t now);
 
 enum { SATO_ADDRMAN_BOTH = 0, SATO_ADDRMAN_NEW = 1, SATO_ADDRMAN_TRIED = 2 };
@@ -154,7 +152,7 @@ size_t sato_addrman_size(const sato_addrman_t *am, int net, int table);
 
 /* Everything known about one entry (Core's AddrInfo and FindAddressEntry). */
 typedef struct {
-    sato_addrman_addr_t a;
+    sato_addr_entry_t a;
     sato_netaddr_t source;  /* who first told us (port 0) */
     int64_t last_success;   /* 0: never */
     int64_t last_try;       /* memory only */
@@ -167,7 +165,7 @@ typedef struct {
 /* 1 and *out filled if addr (with its port) is known. */
 int sato_addrman_find(const sato_addrman_t *am, const sato_netaddr_t *addr, sato_addrman_info_t *out);
 /* 1 and *out filled if that slot is occupied. */
-int sato_addrman_slot(const sato_addrman_t *am, int tried, int bucket, int position, sato_addrman_addr_t *out);
+int sato_addrman_slot(const sato_addrman_t *am, int tried, int bucket, int position, sato_addr_entry_t *out);
 
 /* Core's IsTerrible for the entry with these statistics. */
 int sato_addrman_is_terrible(const sato_addrman_info_t *info, int64_t now);
@@ -213,7 +211,7 @@ sato_addrcache_t *sato_addrcache_create(size_t max_addresses, size_t max_pct, sa
 void sato_addrcache_destroy(sato_addrcache_t *c);
 /* The response for network_key; *out stays valid until the next call. */
 size_t sato_addrcache_get(sato_addrcache_t *c, sato_addrman_t *am, uint64_t network_key, int64_t now,
-                          const sato_addrman_addr_t **out);
+                          const sato_addr_entry_t **out);
 
 /* Persistence (src/net/addrman_file.c): Sato's own peers.dat.
  *

@@ -219,7 +219,7 @@ static void swap_random(sato_addrman_t *am, uint32_t p1, uint32_t p2) {
     am->random[p2] = a;
 }
 
-uint32_t am_create(sato_addrman_t *am, const sato_addrman_addr_t *a, const sato_netaddr_t *source) {
+uint32_t am_create(sato_addrman_t *am, const am_addr_t *a, const sato_netaddr_t *source) {
     uint32_t idx;
     am_entry_t *e;
     if (am->free_head != AM_NONE) {
@@ -424,9 +424,9 @@ static void make_tried(sato_addrman_t *am, uint32_t idx) {
 }
 
 /* Core's AddSingle. */
-static int add_single(sato_addrman_t *am, const sato_addrman_addr_t *in, const sato_netaddr_t *source,
+static int add_single(sato_addrman_t *am, const sato_addr_entry_t *in, const sato_netaddr_t *source,
                       int64_t penalty, int64_t now) {
-    sato_addrman_addr_t a;
+    am_addr_t a;
     uint32_t idx, occupant;
     am_entry_t *e;
     int bucket, pos, insert;
@@ -436,7 +436,7 @@ static int add_single(sato_addrman_t *am, const sato_addrman_addr_t *in, const s
         a.addr.len != sato_netaddr_size(a.addr.net) || !sato_netaddr_is_routable(&a.addr))
         return 0;
     a.services = in->services;
-    a.time = clamp_time(in->time);
+    a.time = clamp_time((int64_t)in->time);
     if (same_ip(&a.addr, source)) penalty = 0; /* a peer announcing itself */
 
     idx = am_find(am, &a.addr);
@@ -482,7 +482,7 @@ static int add_single(sato_addrman_t *am, const sato_addrman_addr_t *in, const s
     return insert;
 }
 
-size_t sato_addrman_add(sato_addrman_t *am, const sato_addrman_addr_t *addrs, size_t n,
+size_t sato_addrman_add(sato_addrman_t *am, const sato_addr_entry_t *addrs, size_t n,
                         const sato_netaddr_t *source, int64_t time_penalty, int64_t now) {
     sato_netaddr_t src;
     size_t i, added = 0;
@@ -629,13 +629,13 @@ void sato_addrman_resolve_collisions(sato_addrman_t *am, int64_t now) {
     am->n_collisions = kept;
 }
 
-static void export_addr(sato_addrman_addr_t *out, const am_entry_t *e) {
+static void export_addr(sato_addr_entry_t *out, const am_entry_t *e) {
     out->addr = e->addr;
     out->services = e->services;
-    out->time = e->time;
+    out->time = e->time < 0 ? 0 : e->time > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)e->time;
 }
 
-int sato_addrman_select_tried_collision(sato_addrman_t *am, sato_addrman_addr_t *out, int64_t *last_try) {
+int sato_addrman_select_tried_collision(sato_addrman_t *am, sato_addr_entry_t *out, int64_t *last_try) {
     uint32_t i, old;
     const am_entry_t *e;
     int tb, tp;
@@ -668,7 +668,7 @@ int sato_addrman_select_tried_collision(sato_addrman_t *am, sato_addrman_addr_t 
  * draws per bucket miss those 44 hits with probability below e^-500. */
 #define SELECT_DRAWS_PER_BUCKET 1024
 
-int sato_addrman_select(sato_addrman_t *am, int new_only, uint32_t nets, int64_t now, sato_addrman_addr_t *out,
+int sato_addrman_select(sato_addrman_t *am, int new_only, uint32_t nets, int64_t now, sato_addr_entry_t *out,
                         int64_t *last_try) {
     uint64_t new_count = am->n_new, tried_count = am->n_tried, draws, max_draws;
     int search_tried, bucket_count;
@@ -737,7 +737,7 @@ static int net_class(const sato_netaddr_t *a) {
     return a->net;
 }
 
-size_t sato_addrman_get_addr(sato_addrman_t *am, sato_addrman_addr_t *out, size_t max_addresses, size_t max_pct,
+size_t sato_addrman_get_addr(sato_addrman_t *am, sato_addr_entry_t *out, size_t max_addresses, size_t max_pct,
                              int net, int filtered, int64_t now) {
     size_t nodes = am->n_random, count = 0;
     uint32_t n;
@@ -794,7 +794,7 @@ int sato_addrman_find(const sato_addrman_t *am, const sato_netaddr_t *addr, sato
     return 1;
 }
 
-int sato_addrman_slot(const sato_addrman_t *am, int tried, int bucket, int position, sato_addrman_addr_t *out) {
+int sato_addrman_slot(const sato_addrman_t *am, int tried, int bucket, int position, sato_addr_entry_t *out) {
     uint32_t idx;
     memset(out, 0, sizeof(*out));
     if (position < 0 || position >= SATO_ADDRMAN_BUCKET_SIZE || bucket < 0 ||

@@ -13,7 +13,7 @@ typedef struct {
     int used;
     uint64_t network_key;
     int64_t expires; /* the entry is rebuilt once now reaches it */
-    sato_addrman_addr_t *addrs;
+    sato_addr_entry_t *addrs;
     size_t n;
 } cache_slot_t;
 
@@ -44,7 +44,7 @@ void sato_addrcache_destroy(sato_addrcache_t *c) {
 }
 
 size_t sato_addrcache_get(sato_addrcache_t *c, sato_addrman_t *am, uint64_t network_key, int64_t now,
-                          const sato_addrman_addr_t **out) {
+                          const sato_addr_entry_t **out) {
     cache_slot_t *s = NULL;
     size_t i, cap, kept;
     for (i = 0; i < SATO_ADDRCACHE_KEYS && s == NULL; i++)

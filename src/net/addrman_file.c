@@ -90,7 +90,7 @@ void sato_addrman_serialize(const sato_addrman_t *am, sato_buf_t *out, const uns
 /* One entry; 0 if malformed. *usable is 0 for an address this version
  * does not keep (an unknown network, an invalid address): Core drops
  * those on load too. */
-static int read_entry(sato_reader_t *r, sato_addrman_addr_t *a, sato_netaddr_t *source, int64_t *last_success,
+static int read_entry(sato_reader_t *r, am_addr_t *a, sato_netaddr_t *source, int64_t *last_success,
                       int32_t *attempts, int *usable) {
     uint64_t services, time, success, srclen;
     uint32_t att;
@@ -164,7 +164,7 @@ sato_addrman_load_t sato_addrman_deserialize(sato_addrman_t *am, const unsigned 
     if (n_buckets == 0 || n_buckets > 65535) FAIL("%u new buckets", n_buckets);
 
     for (i = 0; i < n_new; i++) {
-        sato_addrman_addr_t a;
+        am_addr_t a;
         sato_netaddr_t src;
         int64_t success;
         int32_t attempts;
@@ -213,7 +213,7 @@ sato_addrman_load_t sato_addrman_deserialize(sato_addrman_t *am, const unsigned 
     }
 
     for (i = 0; i < n_tried; i++) {
-        sato_addrman_addr_t a;
+        am_addr_t a;
         sato_netaddr_t src;
         int64_t success;
         int32_t attempts;

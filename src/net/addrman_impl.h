@@ -31,6 +31,13 @@ typedef struct {
     uint8_t in_tried;
 } am_entry_t;
 
+/* An address with its services and time, as the tables keep it. */
+typedef struct {
+    sato_netaddr_t addr;
+    uint64_t services;
+    int64_t time;
+} am_addr_t;
+
 typedef struct {
     uint32_t idx;
     uint64_t serial;
@@ -77,7 +84,7 @@ uint64_t am_rand_range(sato_addrman_t *am, uint64_t n);
 uint32_t am_find(const sato_addrman_t *am, const sato_netaddr_t *a);
 /* Core's Create: a new-table entry with no reference yet (counted in
  * n_new). */
-uint32_t am_create(sato_addrman_t *am, const sato_addrman_addr_t *a, const sato_netaddr_t *source);
+uint32_t am_create(sato_addrman_t *am, const am_addr_t *a, const sato_netaddr_t *source);
 /* Core's Delete: the entry must be in no table. */
 void am_delete(sato_addrman_t *am, uint32_t idx);
 /* Copies an address with the bytes past its length zeroed and a mapped

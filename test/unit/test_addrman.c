@@ -51,12 +51,12 @@ static sato_netaddr_t onion(unsigned char fill, uint16_t port) {
     return a;
 }
 
-static sato_addrman_addr_t entry(sato_netaddr_t a, int64_t time) {
-    sato_addrman_addr_t e;
+static sato_addr_entry_t entry(sato_netaddr_t a, int64_t time) {
+    sato_addr_entry_t e;
     memset(&e, 0, sizeof(e));
     e.addr = a;
     e.services = 1 | 8;
-    e.time = time;
+    e.time = (uint32_t)time;
     return e;
 }
 
@@ -75,7 +75,7 @@ static sato_addrman_t *make_core(void) {
 }
 
 static int add1(sato_addrman_t *am, sato_netaddr_t a, sato_netaddr_t src, int64_t time, int64_t now) {
-    sato_addrman_addr_t e = entry(a, time);
+    sato_addr_entry_t e = entry(a, time);
     return (int)sato_addrman_add(am, &e, 1, &src, 0, now);
 }
 
@@ -173,7 +173,7 @@ static void test_placement(void) {
 static void test_new_collisions(void) {
     sato_addrman_t *am = make_core();
     sato_netaddr_t src = ip4(252, 2, 2, 2, 0), victim;
-    sato_addrman_addr_t occ;
+    sato_addr_entry_t occ;
     unsigned i;
     int ok = 1, b, p;
 
@@ -237,8 +237,8 @@ static void test_new_collisions(void) {
  * answer. */
 static void test_core_getaddr(void) {
     sato_addrman_t *am = make_core();
-    sato_addrman_addr_t *out = sato_malloc(3000 * sizeof(*out));
-    sato_addrman_addr_t first[3], second[2];
+    sato_addr_entry_t *out = sato_malloc(3000 * sizeof(*out));
+    sato_addr_entry_t first[3], second[2];
     sato_netaddr_t s1 = ip4(250, 1, 2, 1, 0), s2 = ip4(250, 2, 3, 3, 0);
     unsigned i;
 
@@ -287,7 +287,7 @@ static void test_core_getaddr(void) {
     am = make_core();
     {
         sato_netaddr_t src = ip4(252, 2, 2, 2, 0), a = ip4(250, 1, 1, 1, 8333), other = a;
-        sato_addrman_addr_t e = entry(a, NOW - 10000);
+        sato_addr_entry_t e = entry(a, NOW - 10000);
         sato_addrman_info_t info;
         other.port = 8334;
         e.services = 0;
@@ -344,7 +344,7 @@ static void test_terrible(void) {
 
 /* Whether the new slot x would get from src is occupied. */
 static int slot_taken(const sato_addrman_t *am, const sato_netaddr_t *x, const sato_netaddr_t *src) {
-    sato_addrman_addr_t o;
+    sato_addr_entry_t o;
     int b = sato_addrman_new_bucket(sato_addrman_key(am), x, src);
     return sato_addrman_slot(am, 0, b, sato_addrman_bucket_position(sato_addrman_key(am), 1, b, x), &o);
 }
@@ -404,7 +404,7 @@ static void test_multiplicity(void) {
     am = make_core();
     add1(am, a, ip4(1, 2, 3, 4, 0), NOW, NOW);
     {
-        sato_addrman_addr_t e = entry(a, NOW);
+        sato_addr_entry_t e = entry(a, NOW);
         sato_netaddr_t s2 = ip4(5, 6, 7, 8, 0);
         e.services = 1024;
         CHECK(sato_addrman_add(am, &e, 1, &s2, 0, NOW) == 0);
@@ -417,7 +417,7 @@ static void test_add_rules(void) {
     sato_addrman_t *am = make_core();
     sato_netaddr_t src = ip4(252, 2, 2, 2, 8333), a = ip4(250, 1, 1, 1, 8333);
     sato_addrman_info_t info;
-    sato_addrman_addr_t e;
+    sato_addr_entry_t e;
 
     /* Unroutable addresses never enter. */
     CHECK(add1(am, ip4(10, 0, 0, 1, 8333), src, NOW, NOW) == 0);
@@ -439,11 +439,14 @@ static void test_add_rules(void) {
         bad.len = 10;
         bad.addr[0] = 1;
         CHECK(add1(am, bad, src, NOW, NOW) == 0);
-        e = entry(ip4(250, 9, 9, 9, 1), INT64_MAX);
+        e = entry(ip4(250, 9, 9, 9, 1), UINT32_MAX);
         CHECK(sato_addrman_add(am, &e, 1, &src, INT64_MAX, NOW) == 1);
-        e = entry(ip4(250, 9, 9, 10, 1), INT64_MIN);
+        CHECK(sato_addrman_find(am, &e.addr, &info) && info.a.time == 0);
+        e = entry(ip4(250, 9, 9, 10, 1), 0);
         CHECK(sato_addrman_add(am, &e, 1, &src, INT64_MIN, INT64_MIN) == 1);
         CHECK(sato_addrman_find(am, &e.addr, &info) && info.a.time == 0);
+        sato_addrman_connected(am, &e.addr, INT64_MAX); /* clamped, and shown as the wire's 32 bits */
+        CHECK(sato_addrman_find(am, &e.addr, &info) && info.a.time == UINT32_MAX);
         sato_addrman_clear(am);
     }
 
@@ -512,7 +515,7 @@ static void test_add_rules(void) {
 }
 
 static int selected_collision(sato_addrman_t *am, sato_netaddr_t *out) {
-    sato_addrman_addr_t a;
+    sato_addr_entry_t a;
     int r = sato_addrman_select_tried_collision(am, &a, NULL);
     if (out != NULL) *out = a.addr;
     return r;
@@ -665,7 +668,7 @@ static void test_tried(void) {
 static void test_select(void) {
     unsigned char key[32] = {9};
     sato_addrman_t *am = make(key);
-    sato_addrman_addr_t out;
+    sato_addr_entry_t out;
     int64_t last_try;
     unsigned i;
     int ok = 1, tried = 0, n6 = 0;
@@ -756,7 +759,7 @@ static void test_select(void) {
 static void test_getaddr(void) {
     unsigned char key[32] = {11};
     sato_addrman_t *am = make(key);
-    sato_addrman_addr_t *out = sato_malloc(5000 * sizeof(*out)), *again = sato_malloc(5000 * sizeof(*out));
+    sato_addr_entry_t *out = sato_malloc(5000 * sizeof(*out)), *again = sato_malloc(5000 * sizeof(*out));
     size_t n, total, i, j;
     int ok = 1, differs = 0;
 
@@ -816,7 +819,7 @@ static void test_getaddr(void) {
      * network key; a fresh one after 27 hours. */
     {
         sato_addrcache_t *c = sato_addrcache_create(SATO_ADDRMAN_GETADDR_MAX, SATO_ADDRMAN_GETADDR_PCT, NULL, NULL);
-        const sato_addrman_addr_t *r1, *r2;
+        const sato_addr_entry_t *r1, *r2;
         size_t n1, n2;
         uint64_t k;
         n1 = sato_addrcache_get(c, am, 1, NOW, &r1);
@@ -869,7 +872,7 @@ static int same_tables(const sato_addrman_t *a, const sato_addrman_t *b) {
         int buckets = t ? SATO_ADDRMAN_TRIED_BUCKETS : SATO_ADDRMAN_NEW_BUCKETS;
         for (bk = 0; bk < buckets; bk++) {
             for (p = 0; p < SATO_ADDRMAN_BUCKET_SIZE; p++) {
-                sato_addrman_addr_t x, y;
+                sato_addr_entry_t x, y;
                 int hx = sato_addrman_slot(a, t, bk, p, &x), hy = sato_addrman_slot(b, t, bk, p, &y);
                 if (hx != hy) return 0;
                 if (hx && (!sato_netaddr_equal(&x.addr, &y.addr) || x.time != y.time || x.services != y.services))
@@ -1098,7 +1101,7 @@ static void test_persist(void) {
 static void test_replay(void) {
     sato_addrman_t *a = populated(), *b = populated();
     sato_buf_t x, y;
-    sato_addrman_addr_t sa, sb;
+    sato_addr_entry_t sa, sb;
     int i, same = 1;
     sato_buf_init(&x);
     sato_buf_init(&y);
@@ -1127,7 +1130,7 @@ static void test_rand_callback(void) {
     uint64_t state = 1;
     sato_addrman_opts_t o;
     sato_addrman_t *am;
-    sato_addrman_addr_t out;
+    sato_addr_entry_t out;
     unsigned char key[32] = {77};
     memset(&o, 0, sizeof(o));
     o.key = key;
@@ -1152,7 +1155,7 @@ static void test_rand_callback(void) {
 static void test_flood(void) {
     unsigned char key[32] = {13};
     sato_addrman_t *am = make(key);
-    sato_addrman_addr_t batch[1000];
+    sato_addr_entry_t batch[1000];
     uint64_t x = 0x9e3779b97f4a7c15ull;
     size_t mem1, mem2, i, k;
     unsigned bucket_hit[SATO_ADDRMAN_NEW_BUCKETS];
@@ -1197,7 +1200,7 @@ static void test_flood(void) {
         sato_netaddr_t src = ip4(77, 77, 0, 1, 0);
         for (b = 0; b < SATO_ADDRMAN_NEW_BUCKETS; b++) {
             for (p = 0; p < SATO_ADDRMAN_BUCKET_SIZE; p++) {
-                sato_addrman_addr_t s;
+                sato_addr_entry_t s;
                 sato_addrman_info_t info;
                 if (!sato_addrman_slot(am, 0, b, p, &s) || !sato_addrman_find(am, &s.addr, &info)) continue;
                 if (info.source.addr[0] == 77 && info.source.addr[1] == 77) {
