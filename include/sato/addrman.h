@@ -246,8 +246,10 @@ typedef enum {
 sato_addrman_load_t sato_addrman_deserialize(sato_addrman_t *am, const unsigned char *data, size_t len,
                                              const unsigned char magic[4], char *msg, size_t msglen);
 
-/* Writes the image to path through path.tmp: write, fsync, rename over
- * path, fsync of the directory. path is untouched on failure. */
+/* Writes the image to path through path.tmp (mode 0600: the key is a
+ * secret): write, fsync, rename over path, fsync of the directory. path
+ * is untouched on failure and path.tmp removed. Fault sites for tests
+ * (fault.h): addrman.write, addrman.fsync, addrman.rename. */
 SATO_NODISCARD sato_err_t sato_addrman_write_image(const char *path, const unsigned char *data, size_t len,
                                                    char *msg, size_t msglen);
 /* serialize + write_image. */
