@@ -19,6 +19,7 @@
 #include "sato/chainctl.h"
 #include "sato/chainparams.h"
 #include "sato/netaddr.h"
+#include "sato/protocol.h"
 
 struct event_base;
 
@@ -49,6 +50,7 @@ typedef struct {
     int64_t (*now)(void *ctx); /* seconds; NULL: time(NULL) (for -mocktime) */
     void *now_ctx;
     const char *banlist_path; /* banlist.json; NULL: bans not kept */
+    const char *peers_path;   /* peers.dat (the address manager); NULL: not kept */
 } sato_net_config_t;
 
 void sato_net_config_init(sato_net_config_t *c);
@@ -83,6 +85,7 @@ typedef struct {
     const char *connection_type; /* "inbound", "outbound-full-relay", "manual" */
     int64_t time_offset;
     int handshake_done;
+    uint64_t addr_processed, addr_rate_limited;
 } sato_peer_info_t;
 
 /* Every connected peer into *out (caller frees); returns the count. */
@@ -118,6 +121,11 @@ int sato_subnet_match(const sato_ban_t *b, const sato_netaddr_t *a);
 int sato_net_setban(sato_net_t *net, const sato_ban_t *ban, int add);
 size_t sato_net_bans(sato_net_t *net, sato_ban_t *out, size_t max);
 void sato_net_clear_bans(sato_net_t *net);
+
+/* The address manager's view for getnodeaddresses / addpeeraddress. */
+size_t sato_net_node_addresses(sato_net_t *net, sato_addr_entry_t *out, size_t max, int net_id);
+/* 1 if added (routable and new), as Core's addpeeraddress. */
+int sato_net_add_peer_address(sato_net_t *net, const sato_netaddr_t *a, int tried);
 
 /* ping: asks every peer for a pong now. */
 void sato_net_ping_all(sato_net_t *net);

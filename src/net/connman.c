@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "net_internal.h"
+#include "sato/addrman.h"
 #include "sato/log.h"
 #include "sato/mem.h"
 #include "sato/random.h"
@@ -283,9 +284,68 @@ static void on_handshake_done(sato_net_t *net, sato_peer_t *p) {
         target_t *t = &net->targets[p->target - 1];
         t->backoff_s = 1;
     }
+    if (!p->inbound) {
+        sato_addrman_good(net->addrman, &p->addr, net_now(net));
+        net_send(net, p, "getaddr", NULL, 0);
+        p->addr_tokens += 1000; /* the answer may be that big */
+    }
     /* The rest (sendheaders, the first getheaders) needs the chain: a
      * pseudo message for the message thread. */
     enqueue(net, p, "!sync", NULL, 0);
+}
+
+/* Core's addr handling: every address costs a token (0.1 per second, at
+ * most 1,000 banked, 1,000 more per getaddr we send); times are made
+ * sane and lose 2 hours before they go into the address manager. */
+static void on_addr(sato_net_t *net, sato_peer_t *p, const unsigned char *payload, size_t len, int v2) {
+    sato_msg_addr_t m;
+    sato_msg_result_t r = sato_msg_addr_read(&m, payload, len, v2);
+    int64_t now = net_now(net), now_ms = net_now_ms(net);
+    size_t i, kept = 0;
+    if (r == SATO_MSG_OVERSIZED) {
+        net_misbehaving(net, p, "addr message size too large");
+        return;
+    }
+    if (r != SATO_MSG_OK) return;
+    if (p->addr_tokens < 1000) { /* time adds tokens up to the cap; getaddr may pass it */
+        p->addr_tokens += (double)(now_ms - p->addr_tokens_ms) / 1000.0 * 0.1;
+        if (p->addr_tokens > 1000) p->addr_tokens = 1000;
+    }
+    p->addr_tokens_ms = now_ms;
+    for (i = 0; i < m.n; i++) {
+        sato_addr_entry_t e = m.entries[i];
+        if (p->addr_tokens < 1 && !p->noban) {
+            p->addr_rate_limited++;
+            continue;
+        }
+        if (!p->noban) p->addr_tokens -= 1;
+        p->addr_processed++;
+        e.time = (uint32_t)sato_addrman_gossip_time(e.time, now);
+        if (net_is_banned(net, &e.addr, now) || is_discouraged(net, &e.addr)) continue;
+        m.entries[kept++] = e;
+    }
+    if (kept > 0) sato_addrman_add(net->addrman, m.entries, kept, &p->addr, SATO_ADDRMAN_GOSSIP_PENALTY, now);
+    sato_msg_addr_clear(&m);
+}
+
+/* Answered for inbound peers only, once per connection, from the cache
+ * (Core: so a spy cannot map the address manager by asking again). */
+static void on_getaddr(sato_net_t *net, sato_peer_t *p) {
+    const sato_addr_entry_t *entries;
+    size_t n;
+    sato_buf_t b;
+    if (!p->inbound || p->getaddr_answered) return;
+    p->getaddr_answered = 1;
+    n = sato_addrcache_get(net->addrcache, net->addrman, (uint64_t)p->addr.net, net_now(net), &entries);
+    sato_buf_init(&b);
+    sato_msg_addr_write(&b, entries, n, p->addrv2);
+    net_send(net, p, p->addrv2 ? "addrv2" : "addr", b.data, b.len);
+    sato_buf_clear(&b);
+}
+
+static int cache_keep(void *ctx, const sato_netaddr_t *a) {
+    sato_net_t *net = ctx;
+    return !net_is_banned(net, a, net_now(net)) && !is_discouraged(net, a);
 }
 
 /* One framed message, on the loop thread with the lock. */
@@ -353,10 +413,11 @@ static void on_message(sato_net_t *net, sato_peer_t *p, const char *cmd, const u
         return;
     }
     if (strcmp(cmd, "addr") == 0 || strcmp(cmd, "addrv2") == 0) {
-        sato_msg_addr_t m;
-        sato_msg_result_t r = sato_msg_addr_read(&m, payload, len, cmd[4] == 'v');
-        if (r == SATO_MSG_OVERSIZED) net_misbehaving(net, p, "addr message size too large");
-        sato_msg_addr_clear(&m);
+        on_addr(net, p, payload, len, cmd[4] == 'v');
+        return;
+    }
+    if (strcmp(cmd, "getaddr") == 0) {
+        on_getaddr(net, p);
         return;
     }
     if (is_heavy(cmd)) {
@@ -472,6 +533,8 @@ static sato_peer_t *peer_new(sato_net_t *net, struct bufferevent *bev, const sat
     p->noban = in_list(net->cfg.noban, net->cfg.nnoban, a);
     p->conn_time = net_now(net);
     p->last_ping = p->min_ping = -1;
+    p->addr_tokens = 1;
+    p->addr_tokens_ms = net_now_ms(net);
     sato_msgreader_init(&p->reader, net->cfg.params->magic);
     p->next = net->peers;
     net->peers = p;
@@ -624,6 +687,12 @@ static void on_tick(evutil_socket_t fd, short what, void *arg) {
             }
         }
     }
+    if (net->cfg.peers_path != NULL && now - net->last_addrman_save >= 15 * 60) {
+        char msg[256];
+        net->last_addrman_save = now;
+        if (sato_addrman_save(net->addrman, net->cfg.peers_path, net->cfg.params->magic, msg, sizeof(msg)) != SATO_OK)
+            sato_log_printf("Warning: %s", msg);
+    }
     if (net->active) {
         for (i = 0; i < MAX_TARGETS; i++) {
             target_t *t = &net->targets[i];
@@ -724,6 +793,21 @@ sato_net_t *sato_net_start(const sato_net_config_t *cfg, char *err, size_t errle
         }
     }
     net_load_bans(net);
+    net->addrman = sato_addrman_create(NULL);
+    net->addrcache = sato_addrcache_create(SATO_ADDRMAN_GETADDR_MAX, SATO_ADDRMAN_GETADDR_PCT, cache_keep, net);
+    net->last_addrman_save = net_now(net);
+    if (cfg->peers_path != NULL) {
+        sato_addrman_load_t res;
+        char msg[512] = "";
+        if (sato_addrman_load(net->addrman, cfg->peers_path, cfg->params->magic, &res, msg, sizeof(msg)) != SATO_OK) {
+            sato_log_printf("Warning: %s; addresses will not be saved", msg);
+            net->cfg.peers_path = NULL;
+        } else if (res == SATO_ADDRMAN_LOAD_OK) {
+            sato_log_printf("Loaded %zu addresses from peers.dat", sato_addrman_size(net->addrman, 0, SATO_ADDRMAN_BOTH));
+        } else if (res != SATO_ADDRMAN_LOAD_MISSING) {
+            sato_log_printf("Warning: %s", msg);
+        }
+    }
     for (i = 0; i < cfg->nconnect; i++) add_target(net, &cfg->connect[i], 0);
     for (i = 0; i < cfg->naddnode; i++) add_target(net, &cfg->addnode[i], 0);
     net->loop_thread = pthread_self(); /* started from the loop thread */
@@ -775,6 +859,13 @@ void sato_net_stop(sato_net_t *net) {
     if (net->tick_ev) event_free(net->tick_ev);
     if (net->reap_ev) event_free(net->reap_ev);
     if (net->flush_ev) event_free(net->flush_ev);
+    if (net->addrman != NULL && net->cfg.peers_path != NULL) {
+        char msg[256];
+        if (sato_addrman_save(net->addrman, net->cfg.peers_path, net->cfg.params->magic, msg, sizeof(msg)) != SATO_OK)
+            sato_log_printf("Warning: %s", msg);
+    }
+    sato_addrcache_destroy(net->addrcache);
+    sato_addrman_destroy(net->addrman);
     pthread_mutex_destroy(&net->lock);
     pthread_cond_destroy(&net->work);
     free(net->discouraged);
@@ -830,6 +921,8 @@ size_t sato_net_peers(sato_net_t *net, sato_peer_info_t **out) {
         x->connection_type = p->inbound ? "inbound" : p->manual ? "manual" : "outbound-full-relay";
         x->time_offset = p->time_offset;
         x->handshake_done = p->handshake_done;
+        x->addr_processed = p->addr_processed;
+        x->addr_rate_limited = p->addr_rate_limited;
     }
     pthread_mutex_unlock(&net->lock);
     return n;
@@ -931,4 +1024,27 @@ void sato_net_ping_all(sato_net_t *net) {
     pthread_mutex_lock(&net->lock);
     for (p = net->peers; p != NULL; p = p->next) p->ping_requested = 1;
     pthread_mutex_unlock(&net->lock);
+}
+
+size_t sato_net_node_addresses(sato_net_t *net, sato_addr_entry_t *out, size_t max, int net_id) {
+    size_t n;
+    pthread_mutex_lock(&net->lock);
+    n = sato_addrman_get_addr(net->addrman, out, max, 0, net_id, 1, net_now(net));
+    pthread_mutex_unlock(&net->lock);
+    return n;
+}
+
+int sato_net_add_peer_address(sato_net_t *net, const sato_netaddr_t *a, int tried) {
+    sato_addr_entry_t e;
+    int64_t now = net_now(net);
+    size_t added;
+    memset(&e, 0, sizeof(e));
+    e.addr = *a;
+    e.services = SATO_NODE_NETWORK | SATO_NODE_WITNESS;
+    e.time = (uint32_t)now;
+    pthread_mutex_lock(&net->lock);
+    added = sato_addrman_add(net->addrman, &e, 1, a, 0, now);
+    if (added && tried) sato_addrman_good(net->addrman, a, now);
+    pthread_mutex_unlock(&net->lock);
+    return added > 0;
 }

@@ -59,6 +59,11 @@ typedef struct sato_peer {
     char user_agent[SATO_MAX_SUBVERSION_LENGTH + 1];
     int relay, wtxidrelay, addrv2, prefers_headers, sent_sendheaders;
     unsigned char announced[32]; /* the last tip announced to it */
+    /* addresses */
+    int getaddr_answered;   /* once per connection (Core) */
+    double addr_tokens;     /* Core's token bucket for addr processing */
+    int64_t addr_tokens_ms;
+    uint64_t addr_processed, addr_rate_limited;
     /* ping */
     uint64_t ping_nonce;
     int64_t ping_start_ms, last_ping_sent;
@@ -115,6 +120,9 @@ struct sato_net {
      * from them refused. A bounded ring. */
     sato_netaddr_t *discouraged;
     size_t n_discouraged, discouraged_pos;
+    struct sato_addrman *addrman;
+    struct sato_addrcache *addrcache;
+    int64_t last_addrman_save;
     sato_ban_t bans[SATO_NET_MAX_BANS];
     size_t n_bans;
     uint64_t total_sent, total_recv;

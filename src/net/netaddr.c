@@ -122,7 +122,7 @@ int sato_netaddr_is_local(const sato_netaddr_t *a) {
 int sato_netaddr_is_valid(const sato_netaddr_t *a) {
     static const unsigned char zero[16] = {0};
     static const unsigned char doc6[4] = {0x20, 0x01, 0x0d, 0xb8}; /* RFC3849 */
-    if (a->len != sato_netaddr_size(a->net) || a->net == SATO_NET_TORV2) return 0;
+    if (sato_netaddr_size(a->net) == 0 || a->len != sato_netaddr_size(a->net) || a->net == SATO_NET_TORV2) return 0;
     if (a->net == SATO_NET_IPV6) {
         if (memcmp(a->addr, zero, 16) == 0 || v6_prefix(a->addr, doc6, 4)) return 0;
     } else if (a->net == SATO_NET_IPV4) {

@@ -431,6 +431,8 @@ static int start_net(sato_node_t *node) {
     if (has_connect) cfg.naddnode = 0; /* -connect: only those */
     node->banlist_path = path_join(node->chaindir, "banlist.json");
     cfg.banlist_path = node->banlist_path;
+    node->peers_path = path_join(node->chaindir, "peers.dat");
+    cfg.peers_path = node->peers_path;
     node->net = sato_net_start(&cfg, err, sizeof(err));
     if (node->net == NULL) {
         sato_log_printf("Error: %s", err);
@@ -661,6 +663,7 @@ int main(int argc, char **argv) {
     free(node.cookie_path);
     free(node.pid_path);
     free(node.banlist_path);
+    free(node.peers_path);
     sato_log_close();
     return rc;
 }

@@ -90,9 +90,9 @@ static json_t *rpc_getpeerinfo(sato_rpc_request_t *req) {
         json_object_set_new(o, "synced_headers", json_integer(p->synced_headers));
         json_object_set_new(o, "synced_blocks", json_integer(p->synced_blocks));
         json_object_set_new(o, "inflight", json_array());
-        json_object_set_new(o, "addr_relay_enabled", json_false());
-        json_object_set_new(o, "addr_processed", json_integer(0));
-        json_object_set_new(o, "addr_rate_limited", json_integer(0));
+        json_object_set_new(o, "addr_relay_enabled", json_true());
+        json_object_set_new(o, "addr_processed", json_integer((json_int_t)p->addr_processed));
+        json_object_set_new(o, "addr_rate_limited", json_integer((json_int_t)p->addr_rate_limited));
         if (p->noban) json_array_append_new(perm, json_string("noban"));
         json_object_set_new(o, "permissions", perm);
         json_object_set_new(o, "minfeefilter", sato_json_amount(0));
@@ -333,7 +333,83 @@ static json_t *rpc_clearbanned(sato_rpc_request_t *req) {
     return json_null();
 }
 
+static const char *net_name(uint8_t id) {
+    switch (id) {
+    case SATO_NET_IPV4: return "ipv4";
+    case SATO_NET_IPV6: return "ipv6";
+    case SATO_NET_TORV3: return "onion";
+    case SATO_NET_I2P: return "i2p";
+    case SATO_NET_CJDNS: return "cjdns";
+    }
+    return "unroutable";
+}
+
+static json_t *rpc_getnodeaddresses(sato_rpc_request_t *req) {
+    sato_net_t *net = need_net(req);
+    int64_t count = 1;
+    const char *network = NULL;
+    int id = 0;
+    sato_addr_entry_t *list;
+    size_t n, i, max;
+    json_t *out;
+    if (net == NULL) return NULL;
+    if (!sato_rpc_param_int(req, 0, 1, &count) || !sato_rpc_param_str(req, 1, NULL, &network)) return NULL;
+    if (count < 0) return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "Address count out of range");
+    if (network != NULL) {
+        static const char *const names[] = {"ipv4", "ipv6", "onion", "i2p", "cjdns"};
+        static const int ids[] = {SATO_NET_IPV4, SATO_NET_IPV6, SATO_NET_TORV3, SATO_NET_I2P, SATO_NET_CJDNS};
+        for (i = 0; i < 5; i++)
+            if (strcmp(network, names[i]) == 0) id = ids[i];
+        if (id == 0) return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "Network not recognized: %s", network);
+    }
+    max = count == 0 || count > 100000 ? 100000 : (size_t)count;
+    list = sato_calloc(max, sizeof(*list));
+    n = sato_net_node_addresses(net, list, max, id);
+    out = json_array();
+    for (i = 0; i < n; i++) {
+        char a[SATO_NETADDR_STRLEN], *colon;
+        json_t *o = json_object();
+        sato_netaddr_format(a, &list[i].addr);
+        if ((colon = strrchr(a, ':')) != NULL) *colon = '\0';
+        if (a[0] == '[') {
+            memmove(a, a + 1, strlen(a));
+            a[strlen(a) - 1] = '\0';
+        }
+        json_object_set_new(o, "time", json_integer(list[i].time));
+        json_object_set_new(o, "services", json_integer((json_int_t)list[i].services));
+        json_object_set_new(o, "address", json_string(a));
+        json_object_set_new(o, "port", json_integer(list[i].addr.port));
+        json_object_set_new(o, "network", json_string(net_name(list[i].addr.net)));
+        json_array_append_new(out, o);
+    }
+    free(list);
+    return out;
+}
+
+static json_t *rpc_addpeeraddress(sato_rpc_request_t *req) {
+    sato_net_t *net = need_net(req);
+    const char *address;
+    int64_t port;
+    int tried, ok = 0;
+    sato_netaddr_t a;
+    json_t *o;
+    if (net == NULL) return NULL;
+    if (!sato_rpc_param_str_required(req, 0, &address) || !sato_rpc_param_int(req, 1, 0, &port) ||
+        !sato_rpc_param_bool(req, 2, 0, &tried))
+        return NULL;
+    if (port < 0 || port > 65535) return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "port out of range");
+    if (sato_netaddr_parse(&a, address, (uint16_t)port) && strchr(address, ']') == NULL) {
+        a.port = (uint16_t)port;
+        ok = sato_net_add_peer_address(net, &a, tried);
+    }
+    o = json_object();
+    json_object_set_new(o, "success", json_boolean(ok));
+    return o;
+}
+
 static const char *const args_none[] = {NULL};
+static const char *const args_nodeaddresses[] = {"count", "network", NULL};
+static const char *const args_addpeer[] = {"address", "port", "tried", NULL};
 static const char *const args_setban[] = {"subnet", "command", "bantime", "absolute", NULL};
 static const char *const args_addnode[] = {"node", "command", "v2transport", NULL};
 static const char *const args_addednode[] = {"node", NULL};
@@ -346,6 +422,12 @@ static const sato_rpc_method_t methods[] = {
      "try a connection to a node once.\nnode: an IP address with an optional port; command: add, remove or onetry.",
      2},
     {"network", "clearbanned", rpc_clearbanned, args_none, "clearbanned\nClear all banned IPs.", 0},
+    {"network", "getnodeaddresses", rpc_getnodeaddresses, args_nodeaddresses,
+     "getnodeaddresses ( count \"network\" )\nReturn known addresses, after filtering for quality and recency.", 0},
+    {"hidden", "addpeeraddress", rpc_addpeeraddress, args_addpeer,
+     "addpeeraddress \"address\" port ( tried )\nAdd the address of a potential peer to an address manager table. "
+     "This RPC is for testing only.",
+     2},
     {"network", "listbanned", rpc_listbanned, args_none, "listbanned\nList all manually banned IPs/Subnets.", 0},
     {"network", "setban", rpc_setban, args_setban,
      "setban \"subnet\" \"command\" ( bantime absolute )\nAttempts to add or remove an IP/Subnet from the banned "

@@ -258,3 +258,58 @@ def test_bi03_timeout_and_self_connection(make_node):
     while a.rpc("getconnectioncount") != 0 and time.time() < deadline:
         time.sleep(0.1)
     assert a.rpc("getconnectioncount") == 0
+
+
+def parse_addr(payload):
+    n, off, out = payload[0], 1, []
+    for _ in range(n):
+        ip, port = payload[off + 12:off + 28], struct.unpack(">H", payload[off + 28:off + 30])[0]
+        out.append((socket.inet_ntoa(ip[12:]) if ip[:12] == bytes(10) + b"\xff\xff" else ip.hex(), port))
+        off += 30
+    return out
+
+
+def test_addresses_gossip_and_getaddr(make_node):
+    a = make_node()
+    # Routable addresses known to the node (unroutable ones are refused,
+    # as Core's address manager refuses them).
+    for i in range(1, 31):
+        assert a.rpc("addpeeraddress", "1.%d.2.4" % i, 8333)["success"] is True
+    assert a.rpc("addpeeraddress", "5.6.7.8", 18444, True)["success"] is True
+    assert a.rpc("addpeeraddress", "127.0.0.1", 8333)["success"] is False
+    assert a.rpc("addpeeraddress", "1.3.2.4", 8333)["success"] is False  # known already
+    assert len(a.rpc("getnodeaddresses", 0)) == 31
+    # An inbound peer's getaddr is answered once per connection, from
+    # the cache, in the legacy form when it did not ask for addrv2.
+    p = RawPeer(a.p2pport)
+    p.handshake(version=70015)
+    p.send(frame("getaddr"))
+    got = parse_addr(p.wait_for("addr"))
+    # Core's answer: at most 23% of the known addresses.
+    assert len(got) == 31 * 23 // 100
+    assert all(g[0].startswith("1.") or g == ("5.6.7.8", 18444) for g in got)
+    p.send(frame("getaddr"))
+    try:
+        p.wait_for("addr", 1.5)
+        raise AssertionError("a second getaddr was answered")
+    except TimeoutError:
+        pass
+    # Addresses it gossips go into the address manager (rate limited:
+    # the first message's tokens cover only one address).
+    entries = b"".join(struct.pack("<IQ", int(time.time()), 9) + bytes(10) + b"\xff\xff" + bytes([9, 9, 9, i])
+                       + struct.pack(">H", 8333) for i in range(1, 6))
+    p.send(frame("addr", compact(5) + entries))
+    assert p.alive()
+    deadline = time.time() + 10
+    while len(a.rpc("getnodeaddresses", 0)) < 32 and time.time() < deadline:
+        time.sleep(0.1)
+    known = {(x["address"], x["port"]) for x in a.rpc("getnodeaddresses", 0)}
+    assert ("9.9.9.1", 8333) in known and ("9.9.9.5", 8333) not in known
+    info = [x for x in a.rpc("getpeerinfo") if x["inbound"]][0]
+    assert info["addr_processed"] == 1 and info["addr_rate_limited"] == 4
+    # peers.dat keeps them across a restart.
+    a.stop()
+    a.start()
+    known = {(x["address"], x["port"]) for x in a.rpc("getnodeaddresses", 0)}
+    assert {("1.3.2.4", 8333), ("5.6.7.8", 18444), ("9.9.9.1", 8333)} <= known and len(known) == 32
+    assert a.rpc("getnodeaddresses", 0, "ipv6") == []
