@@ -313,3 +313,25 @@ def test_addresses_gossip_and_getaddr(make_node):
     known = {(x["address"], x["port"]) for x in a.rpc("getnodeaddresses", 0)}
     assert {("1.3.2.4", 8333), ("5.6.7.8", 18444), ("9.9.9.1", 8333)} <= known and len(known) == 32
     assert a.rpc("getnodeaddresses", 0, "ipv6") == []
+
+
+def test_pings_answered_while_the_chain_is_busy(make_node):
+    """The loop thread answers pings without the chain lock: while a long
+    generatetoaddress holds the chain, a peer's pings come back fast."""
+    import threading
+    a = make_node()
+    p = RawPeer(a.p2pport)
+    p.handshake()
+    done = []
+    t = threading.Thread(target=lambda: done.append(a.rpc("generatetoaddress", 3000, ADDR)))
+    t.start()
+    worst = 0.0
+    n = 0
+    while t.is_alive() and n < 200:
+        t0 = time.time()
+        assert p.alive(5)
+        worst = max(worst, time.time() - t0)
+        n += 1
+    t.join(120)
+    print("%d pings while mining, slowest pong %.1f ms" % (n, 1000 * worst))
+    assert n > 0 and len(done) == 1
