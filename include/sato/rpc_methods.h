@@ -6,7 +6,10 @@
 #include "sato/address.h"
 #include "sato/rpc.h"
 
-/* Method groups of the rpc layer; each registers its table. */
+/* Method groups of the rpc layer; each binds its handlers to their
+ * entries of the method table (sato_rpc_method_find). */
+/* help: the server's own method (Core's CRPCTable has it built in). */
+void sato_rpc_register_help(sato_rpc_table_t *t);
 void sato_rpc_register_rawtransaction(sato_rpc_table_t *t);
 void sato_rpc_register_util(sato_rpc_table_t *t);
 /* Methods over the chain state (they need sato_rpc_context_t.chainctl). */

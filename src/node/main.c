@@ -590,6 +590,7 @@ static int run(sato_node_t *node, int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
 
     node->rpc = sato_rpc_table_create();
+    sato_rpc_register_help(node->rpc);
     sato_node_register_control(node->rpc);
     sato_rpc_register_rawtransaction(node->rpc);
     sato_rpc_register_util(node->rpc);

@@ -51,7 +51,7 @@ typedef struct {
 extern const sato_arg_def_t sato_node_options[];
 extern const size_t sato_node_noptions;
 
-/* Control methods (help, stop, uptime, logging, getmemoryinfo, getrpcinfo). */
+/* The daemon's control methods (stop, uptime, logging, getmemoryinfo). */
 void sato_node_register_control(sato_rpc_table_t *t);
 /* Asks the event loop to finish; safe from any thread. */
 void sato_node_request_shutdown(sato_node_t *node);

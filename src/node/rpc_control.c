@@ -1,65 +1,28 @@
-/* RPC methods about the server itself: help, stop, uptime, logging,
- * getmemoryinfo. */
+/* RPC methods about the daemon itself: stop, uptime, logging,
+ * getmemoryinfo. Their interface (arguments, help) is in the rpc layer's
+ * method table (src/rpc/spec_control.c), which sato-cli reads too; help
+ * is the rpc layer's own. */
+#include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "node/node.h"
 #include "sato/log.h"
 #include "sato/mem.h"
 
-static int by_category_then_name(const void *a, const void *b) {
-    const sato_rpc_method_t *x = *(const sato_rpc_method_t *const *)a, *y = *(const sato_rpc_method_t *const *)b;
-    int c = strcmp(x->category, y->category);
-    return c ? c : strcmp(x->name, y->name);
-}
-
-static json_t *rpc_help(sato_rpc_request_t *req) {
-    sato_node_t *node = req->node;
-    const char *cmd;
-    size_t i, len = 0, n;
-    const sato_rpc_method_t **sorted;
-    char *text;
-    json_t *out;
-    const char *last = NULL;
-    if (!sato_rpc_param_str(req, 0, NULL, &cmd)) return NULL;
-    if (cmd != NULL) {
-        const sato_rpc_method_t *m = sato_rpc_table_find(node->rpc, cmd);
-        if (m == NULL) return json_sprintf("help: unknown command: %s", cmd);
-        return json_string(m->help);
-    }
-    /* As Bitcoin Core: grouped by category, each sorted by name. */
-    n = sato_rpc_table_count(node->rpc);
-    sorted = sato_calloc(n + 1, sizeof(*sorted));
-    for (i = 0; i < n; i++) {
-        sorted[i] = sato_rpc_table_at(node->rpc, i);
-        len += strlen(sorted[i]->help) + strlen(sorted[i]->category) + 16;
-    }
-    qsort(sorted, n, sizeof(*sorted), by_category_then_name);
-    text = sato_calloc(1, len + 1);
-    for (i = 0; i < n; i++) {
-        const sato_rpc_method_t *m = sorted[i];
-        const char *nl = strchr(m->help, '\n');
-        size_t first_line = nl ? (size_t)(nl - m->help) : strlen(m->help);
-        if (last == NULL || strcmp(last, m->category) != 0) {
-            size_t at = strlen(text);
-            sprintf(text + at, "%s== %c%s ==\n", last ? "\n" : "", m->category[0] - 32, m->category + 1);
-            last = m->category;
-        }
-        strncat(text, m->help, first_line);
-        strcat(text, "\n");
-    }
-    free(sorted);
-    len = strlen(text);
-    if (len > 0) text[len - 1] = '\0';
-    out = json_string(text);
-    free(text);
-    return out;
-}
-
 static json_t *rpc_stop(sato_rpc_request_t *req) {
+    int64_t wait_ms;
+    /* Core's hidden argument: milliseconds to wait before answering. */
+    if (!sato_rpc_arg_int(req, 0, 0, INT32_MAX, &wait_ms)) return NULL;
     sato_node_request_shutdown(req->node);
+    if (wait_ms > 0) {
+        struct timespec ts = {(time_t)(wait_ms / 1000), (long)(wait_ms % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+        }
+    }
     return json_string("Sato server stopping");
 }
 
@@ -69,8 +32,7 @@ static json_t *rpc_uptime(sato_rpc_request_t *req) {
 }
 
 static json_t *rpc_getmemoryinfo(sato_rpc_request_t *req) {
-    const char *mode;
-    if (!sato_rpc_param_str(req, 0, "stats", &mode)) return NULL;
+    const char *mode = sato_rpc_arg_str(req, 0);
     if (strcmp(mode, "stats") == 0) {
         /* Sato keeps no locked-memory pool yet, so every figure is truly 0. */
         return json_pack("{s:{s:i,s:i,s:i,s:i,s:i,s:i}}", "locked", "used", 0, "free", 0, "total", 0,
@@ -94,11 +56,7 @@ static json_t *rpc_getmemoryinfo(sato_rpc_request_t *req) {
 static int apply_categories(sato_rpc_request_t *req, size_t pos, int enable) {
     json_t *list = sato_rpc_param(req, pos), *v;
     size_t i;
-    if (list == NULL) return 1;
-    if (!json_is_array(list)) {
-        sato_rpc_error(req, SATO_RPC_TYPE_ERROR, "JSON value is not an array as expected");
-        return 0;
-    }
+    if (list == NULL) return 1; /* an array: the dispatcher has checked */
     json_array_foreach(list, i, v) {
         const char *name = json_string_value(v);
         if (name == NULL) {
@@ -125,24 +83,12 @@ static json_t *rpc_logging(sato_rpc_request_t *req) {
     return out;
 }
 
-static const char *const args_help[] = {"command", NULL};
-static const char *const args_memory[] = {"mode", NULL};
-static const char *const args_logging[] = {"include", "exclude", NULL};
-static const char *const args_none[] = {NULL};
-
-static const sato_rpc_method_t control_methods[] = {
-    {"control", "getmemoryinfo", rpc_getmemoryinfo, args_memory,
-     "getmemoryinfo ( \"mode\" )\nReturns an object with information about memory usage.\n"
-     "mode \"stats\" (default) gives the locked-memory pool; \"mallocinfo\" gives glibc's malloc_info XML.", 0},
-    {"control", "help", rpc_help, args_help,
-     "help ( \"command\" )\nList all commands, or get help for a specified command.", 0},
-    {"control", "logging", rpc_logging, args_logging,
-     "logging ( [\"include_category\",...] [\"exclude_category\",...] )\n"
-     "Gets and sets the logging configuration; returns an object of category -> active.", 0},
-    {"control", "stop", rpc_stop, args_none, "stop\nRequest a graceful shutdown of Sato.", 0},
-    {"control", "uptime", rpc_uptime, args_none, "uptime\nReturns the total uptime of the server in seconds.", 0},
-};
-
 void sato_node_register_control(sato_rpc_table_t *t) {
-    sato_rpc_table_add(t, control_methods, sizeof(control_methods) / sizeof(control_methods[0]));
+    static const sato_rpc_impl_t impls[] = {
+        {"getmemoryinfo", rpc_getmemoryinfo},
+        {"logging", rpc_logging},
+        {"stop", rpc_stop},
+        {"uptime", rpc_uptime},
+    };
+    sato_rpc_table_bind(t, impls, sizeof(impls) / sizeof(impls[0]));
 }

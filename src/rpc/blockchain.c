@@ -1,8 +1,9 @@
 /* Blockchain methods over the chain state: getblockchaininfo,
  * getblockcount, getbestblockhash, getblockhash, getblock,
  * getblockheader, getchaintips, getdifficulty, gettxout, gettxoutsetinfo,
- * invalidateblock, reconsiderblock, verifychain. Every call holds the
- * chain lock (Core's cs_main) while it reads the chain state. */
+ * invalidateblock, reconsiderblock, verifychain. Their interface is in
+ * spec_blockchain.c; the dispatcher holds the chain lock (Core's cs_main)
+ * around each and reports the tip after those that may move it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,53 +17,31 @@
 #include "sato/tx_json.h"
 
 static json_t *rpc_getblockcount(sato_rpc_request_t *req) {
-    sato_chainctl_t *ctl = rpc_chain_lock(req);
-    json_t *out;
-    if (ctl == NULL) return NULL;
-    out = json_integer(sato_chainstate_tip(sato_chainctl_chainstate(ctl))->height);
-    sato_chainctl_unlock(ctl);
-    return out;
+    return json_integer(sato_chainstate_tip(sato_chainctl_chainstate(req->chain))->height);
 }
 
 static json_t *rpc_getbestblockhash(sato_rpc_request_t *req) {
-    sato_chainctl_t *ctl = rpc_chain_lock(req);
-    json_t *out;
-    if (ctl == NULL) return NULL;
-    out = rpc_hash_json(sato_chainstate_tip(sato_chainctl_chainstate(ctl))->hash);
-    sato_chainctl_unlock(ctl);
-    return out;
+    return rpc_hash_json(sato_chainstate_tip(sato_chainctl_chainstate(req->chain))->hash);
 }
 
 static json_t *rpc_getdifficulty(sato_rpc_request_t *req) {
-    sato_chainctl_t *ctl = rpc_chain_lock(req);
-    json_t *out;
-    if (ctl == NULL) return NULL;
-    out = json_real(sato_chainctl_difficulty(sato_chainstate_tip(sato_chainctl_chainstate(ctl))->header.bits));
-    sato_chainctl_unlock(ctl);
-    return out;
+    return json_real(sato_chainctl_difficulty(sato_chainstate_tip(sato_chainctl_chainstate(req->chain))->header.bits));
 }
 
 static json_t *rpc_getblockhash(sato_rpc_request_t *req) {
-    sato_chainctl_t *ctl;
     const sato_blocknode_t *e;
-    int32_t height;
-    json_t *out;
-    if (!rpc_param_int32(req, 0, 0, &height)) return NULL;
-    if ((ctl = rpc_chain_lock(req)) == NULL) return NULL;
-    e = height < 0 ? NULL : sato_chainstate_at(sato_chainctl_chainstate(ctl), height);
-    out = e ? rpc_hash_json(e->hash) : sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "Block height out of range");
-    sato_chainctl_unlock(ctl);
-    return out;
+    int64_t height;
+    if (!sato_rpc_arg_int(req, 0, INT32_MIN, INT32_MAX, &height)) return NULL;
+    e = height < 0 ? NULL : sato_chainstate_at(sato_chainctl_chainstate(req->chain), (int32_t)height);
+    return e ? rpc_hash_json(e->hash) : sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "Block height out of range");
 }
 
 static json_t *rpc_getblockchaininfo(sato_rpc_request_t *req) {
-    sato_chainctl_t *ctl = rpc_chain_lock(req);
-    sato_chainstate_t *cs;
+    sato_chainctl_t *ctl = req->chain;
+    sato_chainstate_t *cs = sato_chainctl_chainstate(ctl);
     const sato_blocknode_t *tip, *best;
     const sato_chainparams_t *p;
     json_t *o, *hdr;
-    if (ctl == NULL) return NULL;
-    cs = sato_chainctl_chainstate(ctl);
     p = sato_chainctl_params(ctl);
     tip = sato_chainstate_tip(cs);
     best = sato_chainstate_best_header(cs);
@@ -86,7 +65,6 @@ static json_t *rpc_getblockchaininfo(sato_rpc_request_t *req) {
         json_object_set_new(o, "signet_challenge", sato_json_hex(p->signet_challenge, p->signet_challenge_len));
     json_object_set_new(o, "warnings", json_array());
     json_decref(hdr);
-    sato_chainctl_unlock(ctl);
     return o;
 }
 
@@ -99,24 +77,13 @@ static const sato_blocknode_t *param_block(sato_rpc_request_t *req, sato_chainct
 }
 
 static json_t *rpc_getblockheader(sato_rpc_request_t *req) {
-    unsigned char hash[32];
-    int verbose;
-    sato_chainctl_t *ctl;
+    unsigned char hash[32], ser[SATO_BLOCK_HEADER_SIZE];
     const sato_blocknode_t *e;
-    json_t *out = NULL;
-    if (!rpc_param_hash(req, 0, "hash", hash) || !sato_rpc_param_bool(req, 1, 1, &verbose)) return NULL;
-    if ((ctl = rpc_chain_lock(req)) == NULL) return NULL;
-    if ((e = param_block(req, ctl, hash)) != NULL) {
-        if (verbose) {
-            out = rpc_header_json(ctl, e);
-        } else {
-            unsigned char ser[SATO_BLOCK_HEADER_SIZE];
-            sato_block_header_serialize(ser, &e->header);
-            out = sato_json_hex(ser, sizeof(ser));
-        }
-    }
-    sato_chainctl_unlock(ctl);
-    return out;
+    if (!rpc_param_hash(req, 0, "hash", hash)) return NULL;
+    if ((e = param_block(req, req->chain, hash)) == NULL) return NULL;
+    if (sato_rpc_arg_bool(req, 1)) return rpc_header_json(req->chain, e);
+    sato_block_header_serialize(ser, &e->header);
+    return sato_json_hex(ser, sizeof(ser));
 }
 
 static json_t *coinbase_json(const sato_tx_t *tx) {
@@ -133,31 +100,19 @@ static json_t *coinbase_json(const sato_tx_t *tx) {
 
 static json_t *rpc_getblock(sato_rpc_request_t *req) {
     unsigned char hash[32];
-    int64_t verbosity = 1;
-    sato_chainctl_t *ctl;
+    int verbosity;
+    sato_chainctl_t *ctl = req->chain;
     const sato_blocknode_t *e;
     sato_block_t block;
     sato_err_t err;
-    json_t *out = NULL, *v;
+    json_t *out = NULL;
     size_t i;
-    if (!rpc_param_hash(req, 0, "blockhash", hash)) return NULL;
-    /* Core's ParseVerbosity: a bool is accepted, true meaning 1. */
-    v = sato_rpc_param(req, 1);
-    if (v != NULL && json_is_boolean(v))
-        verbosity = json_is_true(v);
-    else if (!sato_rpc_param_int(req, 1, 1, &verbosity))
-        return NULL;
-    if ((ctl = rpc_chain_lock(req)) == NULL) return NULL;
-    if ((e = param_block(req, ctl, hash)) == NULL) goto out;
-    if (!(e->status & SATO_BLOCKNODE_HAVE_DATA)) {
-        sato_rpc_error(req, SATO_RPC_MISC_ERROR, "Block not available (not fully downloaded)");
-        goto out;
-    }
+    if (!rpc_param_hash(req, 0, "blockhash", hash) || !sato_rpc_arg_verbosity(req, 1, &verbosity)) return NULL;
+    if ((e = param_block(req, ctl, hash)) == NULL) return NULL;
+    if (!(e->status & SATO_BLOCKNODE_HAVE_DATA))
+        return sato_rpc_error(req, SATO_RPC_MISC_ERROR, "Block not available (not fully downloaded)");
     err = sato_chainstate_read_block(sato_chainctl_chainstate(ctl), &block, e);
-    if (err != SATO_OK) {
-        rpc_storage_error(req, ctl, err, "Failed to read block");
-        goto out;
-    }
+    if (err != SATO_OK) return rpc_storage_error(req, ctl, err, "Failed to read block");
     if (verbosity <= 0) {
         out = sato_block_hex_json(&block);
     } else {
@@ -175,10 +130,9 @@ static json_t *rpc_getblock(sato_rpc_request_t *req) {
                 sato_block_undo_clear(&undo);
                 sato_block_clear(&block);
                 json_decref(txs);
-                sato_rpc_error(req, SATO_RPC_INTERNAL_ERROR,
-                               "Undo data expected but can't be read. This could be due to disk corruption or a "
-                               "conflict with a pruning event.");
-                goto out;
+                return sato_rpc_error(req, SATO_RPC_INTERNAL_ERROR,
+                                      "Undo data expected but can't be read. This could be due to disk corruption "
+                                      "or a conflict with a pruning event.");
             }
         }
         out = rpc_header_json(ctl, e);
@@ -202,8 +156,6 @@ static json_t *rpc_getblock(sato_rpc_request_t *req) {
         sato_block_undo_clear(&undo);
     }
     sato_block_clear(&block);
-out:
-    sato_chainctl_unlock(ctl);
     return out;
 }
 
@@ -240,14 +192,12 @@ static const char *tip_status(const tips_t *t, const sato_blocknode_t *e) {
 }
 
 static json_t *rpc_getchaintips(sato_rpc_request_t *req) {
-    sato_chainctl_t *ctl = rpc_chain_lock(req);
     tips_t t;
     const sato_blocknode_t *tip;
     json_t *out;
     size_t i;
-    if (ctl == NULL) return NULL;
     memset(&t, 0, sizeof(t));
-    t.cs = sato_chainctl_chainstate(ctl);
+    t.cs = sato_chainctl_chainstate(req->chain);
     tip = sato_chainstate_tip(t.cs);
     sato_chainstate_foreach(t.cs, collect_tip, &t);
     t.tips = sato_realloc(t.tips, (t.n + 1) * sizeof(*t.tips));
@@ -265,28 +215,22 @@ static json_t *rpc_getchaintips(sato_rpc_request_t *req) {
         json_array_append_new(out, o);
     }
     free(t.tips);
-    sato_chainctl_unlock(ctl);
     return out;
 }
 
 static json_t *rpc_gettxout(sato_rpc_request_t *req) {
     sato_outpoint_t op;
     int64_t n;
-    int include_mempool;
-    sato_chainctl_t *ctl;
-    sato_chainstate_t *cs;
+    sato_chainctl_t *ctl = req->chain;
+    sato_chainstate_t *cs = sato_chainctl_chainstate(ctl);
     const sato_blocknode_t *tip;
     sato_coin_t coin;
     sato_err_t err;
     json_t *out = NULL;
-    if (!rpc_param_hash(req, 0, "txid", op.hash) || !sato_rpc_param_int(req, 1, 0, &n)) return NULL;
-    if (n < 0 || n > UINT32_MAX) return sato_rpc_error(req, SATO_RPC_MISC_ERROR, "JSON integer out of range");
+    /* include_mempool (argument 2) has no effect: there is no mempool yet,
+     * so the answer is always the confirmed UTXO set. */
+    if (!rpc_param_hash(req, 0, "txid", op.hash) || !sato_rpc_arg_int(req, 1, 0, UINT32_MAX, &n)) return NULL;
     op.n = (uint32_t)n;
-    /* include_mempool is accepted for compatibility; there is no mempool
-     * yet, so the answer is always the confirmed UTXO set. */
-    if (!sato_rpc_param_bool(req, 2, 1, &include_mempool)) return NULL;
-    if ((ctl = rpc_chain_lock(req)) == NULL) return NULL;
-    cs = sato_chainctl_chainstate(ctl);
     tip = sato_chainstate_tip(cs);
     err = sato_chainstate_get_coin(cs, &op, &coin); /* script borrowed: used under the lock */
     if (err == SATO_ENOTFOUND) {
@@ -303,36 +247,32 @@ static json_t *rpc_gettxout(sato_rpc_request_t *req) {
                                              coin.out.script_pubkey.len, 1, 1, NULL, 0));
         json_object_set_new(out, "coinbase", json_boolean(coin.is_coinbase));
     }
-    sato_chainctl_unlock(ctl);
     return out;
 }
 
 static json_t *rpc_gettxoutsetinfo(sato_rpc_request_t *req) {
-    const char *hash_type;
-    int use_index, with_hash;
-    sato_chainctl_t *ctl;
-    sato_chainstate_t *cs;
+    const char *hash_type = sato_rpc_arg_str(req, 0);
+    int with_hash;
+    sato_chainctl_t *ctl = req->chain;
+    sato_chainstate_t *cs = sato_chainctl_chainstate(ctl);
     sato_utxo_stats_t stats;
     sato_err_t err;
-    json_t *out = NULL;
-    if (!sato_rpc_param_str(req, 0, "hash_serialized_3", &hash_type)) return NULL;
+    json_t *out;
     if (strcmp(hash_type, "muhash") == 0)
         return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER,
                               "hash_type muhash is not supported by this node (use hash_serialized_3 or none)");
     if (strcmp(hash_type, "hash_serialized_3") != 0 && strcmp(hash_type, "none") != 0)
         return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "'%s' is not a valid hash_type", hash_type);
     with_hash = strcmp(hash_type, "none") != 0;
+    /* hash_or_height (any type: the table skips its check, as Core's)
+     * needs coinstatsindex, which this node does not have; use_index then
+     * changes nothing. */
     if (sato_rpc_has_param(req, 1))
         return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER,
                               "Querying specific block heights requires coinstatsindex");
-    if (!sato_rpc_param_bool(req, 2, 1, &use_index)) return NULL;
-    if ((ctl = rpc_chain_lock(req)) == NULL) return NULL;
-    cs = sato_chainctl_chainstate(ctl);
     /* utxo_stats flushes, so the database holds the tip's set. */
-    if ((err = sato_chainstate_utxo_stats(cs, &stats)) != SATO_OK) {
-        rpc_storage_error(req, ctl, err, "Unable to read UTXO set");
-        goto out;
-    }
+    if ((err = sato_chainstate_utxo_stats(cs, &stats)) != SATO_OK)
+        return rpc_storage_error(req, ctl, err, "Unable to read UTXO set");
     out = json_object();
     json_object_set_new(out, "height", json_integer(stats.height));
     json_object_set_new(out, "bestblock", rpc_hash_json(stats.best_block));
@@ -342,44 +282,30 @@ static json_t *rpc_gettxoutsetinfo(sato_rpc_request_t *req) {
     json_object_set_new(out, "total_amount", sato_json_amount(stats.total_amount));
     json_object_set_new(out, "transactions", json_integer((json_int_t)stats.transactions));
     json_object_set_new(out, "disk_size", json_integer((json_int_t)sato_chainstate_coins_disk_size(cs)));
-out:
-    sato_chainctl_unlock(ctl);
     return out;
 }
 
+/* The tip they move is reported by the dispatcher (SATO_RPC_MOVES_TIP). */
 static json_t *invalidate_or_reconsider(sato_rpc_request_t *req, int invalidate) {
     unsigned char hash[32];
-    sato_chainctl_t *ctl;
+    sato_chainctl_t *ctl = req->chain;
     sato_block_state_t st;
     sato_err_t err;
-    json_t *out = NULL;
     if (!rpc_param_hash(req, 0, "blockhash", hash)) return NULL;
-    if ((ctl = rpc_chain_lock(req)) == NULL) return NULL;
-    if (param_block(req, ctl, hash) == NULL) goto out;
+    if (param_block(req, ctl, hash) == NULL) return NULL;
     sato_validation_state_init(&st);
     err = invalidate ? sato_chainstate_invalidate(sato_chainctl_chainstate(ctl), &st, hash)
                      : sato_chainstate_reconsider(sato_chainctl_chainstate(ctl), &st, hash);
-    if (err != SATO_OK) {
-        rpc_storage_error(req, ctl, err, invalidate ? "invalidateblock" : "reconsiderblock");
-        goto out;
-    }
-    if (sato_chainctl_tip_changed(ctl) != SATO_OK) {
-        sato_rpc_error(req, SATO_RPC_DATABASE_ERROR, "Failed to update the indexes");
-        goto out;
-    }
+    if (err != SATO_OK) return rpc_storage_error(req, ctl, err, invalidate ? "invalidateblock" : "reconsiderblock");
     /* Core answers a failure to activate the best chain with the state's
      * text; reconsidering a block that really is invalid is not one
      * (the block is just marked again). */
     if (invalidate && !sato_validation_is_valid(&st)) {
         char text[SATO_REJECT_REASON_MAX + SATO_DEBUG_MESSAGE_MAX + 4];
         sato_validation_state_string(text, sizeof(text), &st);
-        sato_rpc_error(req, SATO_RPC_DATABASE_ERROR, "%s", text);
-        goto out;
+        return sato_rpc_error(req, SATO_RPC_DATABASE_ERROR, "%s", text);
     }
-    out = json_null();
-out:
-    sato_chainctl_unlock(ctl);
-    return out;
+    return json_null();
 }
 
 static json_t *rpc_invalidateblock(sato_rpc_request_t *req) {
@@ -390,18 +316,24 @@ static json_t *rpc_reconsiderblock(sato_rpc_request_t *req) {
     return invalidate_or_reconsider(req, 0);
 }
 
+/* Core's DEFAULT_CHECKLEVEL and DEFAULT_CHECKBLOCKS (the table gives them
+ * as hints, as Core's does). */
+#define DEFAULT_CHECKLEVEL 3
+#define DEFAULT_CHECKBLOCKS 6
+
 static json_t *rpc_verifychain(sato_rpc_request_t *req) {
-    int32_t level, depth;
-    sato_chainctl_t *ctl;
-    sato_chainstate_t *cs;
+    int64_t level = DEFAULT_CHECKLEVEL, depth = DEFAULT_CHECKBLOCKS;
+    sato_chainctl_t *ctl = req->chain;
+    sato_chainstate_t *cs = sato_chainctl_chainstate(ctl);
     sato_err_t err;
     json_t *out = NULL;
-    if (!rpc_param_int32(req, 0, 3, &level) || !rpc_param_int32(req, 1, 6, &depth)) return NULL;
-    if ((ctl = rpc_chain_lock(req)) == NULL) return NULL;
-    cs = sato_chainctl_chainstate(ctl);
+    if ((sato_rpc_has_param(req, 0) && !sato_rpc_arg_int(req, 0, INT32_MIN, INT32_MAX, &level)) ||
+        (sato_rpc_has_param(req, 1) && !sato_rpc_arg_int(req, 1, INT32_MIN, INT32_MAX, &depth)))
+        return NULL;
     /* Core's depth <= 0 means the whole chain. Sato checks every level
      * (block checks, undo checksum, disconnect in a scratch view) whatever
      * the level asked for. */
+    (void)level;
     if (depth <= 0 || depth > sato_chainstate_tip(cs)->height) depth = sato_chainstate_tip(cs)->height;
     err = sato_chainstate_verify(cs, (unsigned)depth);
     if (err == SATO_OK) {
@@ -412,65 +344,24 @@ static json_t *rpc_verifychain(sato_rpc_request_t *req) {
     } else {
         rpc_storage_error(req, ctl, err, "verifychain");
     }
-    sato_chainctl_unlock(ctl);
     return out;
 }
 
-static const char *const args_none[] = {NULL};
-static const char *const args_height[] = {"height", NULL};
-static const char *const args_getblock[] = {"blockhash", "verbosity|verbose", NULL};
-static const char *const args_getblockheader[] = {"blockhash", "verbose", NULL};
-static const char *const args_gettxout[] = {"txid", "n", "include_mempool", NULL};
-static const char *const args_gettxoutsetinfo[] = {"hash_type", "hash_or_height", "use_index", NULL};
-static const char *const args_blockhash[] = {"blockhash", NULL};
-static const char *const args_verifychain[] = {"checklevel", "nblocks", NULL};
-
-static const sato_rpc_method_t methods[] = {
-    {"blockchain", "getbestblockhash", rpc_getbestblockhash, args_none,
-     "getbestblockhash\nReturns the hash of the best (tip) block in the most-work fully-validated chain.", 0},
-    {"blockchain", "getblock", rpc_getblock, args_getblock,
-     "getblock \"blockhash\" ( verbosity )\n"
-     "If verbosity is 0, returns a string that is serialized, hex-encoded data for block 'hash'.\n"
-     "If verbosity is 1, returns an Object with information about block <hash>.\n"
-     "If verbosity is 2, returns an Object with information about block <hash> and information about each "
-     "transaction.\nIf verbosity is 3, also each input's prevout (for connected blocks).",
-     1},
-    {"blockchain", "getblockchaininfo", rpc_getblockchaininfo, args_none,
-     "getblockchaininfo\nReturns an object containing various state info regarding blockchain processing.", 0},
-    {"blockchain", "getblockcount", rpc_getblockcount, args_none,
-     "getblockcount\nReturns the height of the most-work fully-validated chain.", 0},
-    {"blockchain", "getblockhash", rpc_getblockhash, args_height,
-     "getblockhash height\nReturns hash of block in best-block-chain at height provided.", 1},
-    {"blockchain", "getblockheader", rpc_getblockheader, args_getblockheader,
-     "getblockheader \"blockhash\" ( verbose )\n"
-     "If verbose is false, returns a string that is serialized, hex-encoded data for blockheader 'hash'.\n"
-     "If verbose is true, returns an Object with information about blockheader <hash>.",
-     1},
-    {"blockchain", "getchaintips", rpc_getchaintips, args_none,
-     "getchaintips\nReturn information about all known tips in the block tree, including the main chain as "
-     "well as orphaned branches.",
-     0},
-    {"blockchain", "getdifficulty", rpc_getdifficulty, args_none,
-     "getdifficulty\nReturns the proof-of-work difficulty as a multiple of the minimum difficulty.", 0},
-    {"blockchain", "gettxout", rpc_gettxout, args_gettxout,
-     "gettxout \"txid\" n ( include_mempool )\nReturns details about an unspent transaction output.\n"
-     "include_mempool is accepted but has no effect: this node has no mempool yet.",
-     2},
-    {"blockchain", "gettxoutsetinfo", rpc_gettxoutsetinfo, args_gettxoutsetinfo,
-     "gettxoutsetinfo ( \"hash_type\" hash_or_height use_index )\n"
-     "Returns statistics about the unspent transaction output set.\n"
-     "hash_type: hash_serialized_3 (default) or none; muhash is not supported yet.",
-     0},
-    {"blockchain", "invalidateblock", rpc_invalidateblock, args_blockhash,
-     "invalidateblock \"blockhash\"\nPermanently marks a block as invalid, as if it violated a consensus rule.", 1},
-    {"blockchain", "reconsiderblock", rpc_reconsiderblock, args_blockhash,
-     "reconsiderblock \"blockhash\"\nRemoves invalidity status of a block, its ancestors and its descendants, "
-     "reconsider them for activation.",
-     1},
-    {"blockchain", "verifychain", rpc_verifychain, args_verifychain,
-     "verifychain ( checklevel nblocks )\nVerifies blockchain database.", 0},
-};
-
 void sato_rpc_register_blockchain(sato_rpc_table_t *t) {
-    sato_rpc_table_add(t, methods, sizeof(methods) / sizeof(methods[0]));
+    static const sato_rpc_impl_t impls[] = {
+        {"getbestblockhash", rpc_getbestblockhash},
+        {"getblock", rpc_getblock},
+        {"getblockchaininfo", rpc_getblockchaininfo},
+        {"getblockcount", rpc_getblockcount},
+        {"getblockhash", rpc_getblockhash},
+        {"getblockheader", rpc_getblockheader},
+        {"getchaintips", rpc_getchaintips},
+        {"getdifficulty", rpc_getdifficulty},
+        {"gettxout", rpc_gettxout},
+        {"gettxoutsetinfo", rpc_gettxoutsetinfo},
+        {"invalidateblock", rpc_invalidateblock},
+        {"reconsiderblock", rpc_reconsiderblock},
+        {"verifychain", rpc_verifychain},
+    };
+    sato_rpc_table_bind(t, impls, sizeof(impls) / sizeof(impls[0]));
 }

@@ -10,10 +10,13 @@
 #include "sato/tx_json.h"
 
 int rpc_param_hash(sato_rpc_request_t *req, size_t i, const char *name, unsigned char out[32]) {
-    const char *s;
+    const char *s = json_string_value(sato_rpc_param(req, i));
     size_t len;
     memset(out, 0, 32);
-    if (!sato_rpc_param_str_required(req, i, &s)) return 0;
+    if (s == NULL) { /* the table types hashes as strings: not reached from a checked call */
+        sato_rpc_error(req, SATO_RPC_TYPE_ERROR, "JSON value is not a string as expected");
+        return 0;
+    }
     len = strlen(s);
     if (len != 64) {
         sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "%s must be of length 64 (not %zu, for '%s')", name,
@@ -24,18 +27,6 @@ int rpc_param_hash(sato_rpc_request_t *req, size_t i, const char *name, unsigned
         sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "%s must be hexadecimal string (not '%s')", name, s);
         return 0;
     }
-    return 1;
-}
-
-int rpc_param_int32(sato_rpc_request_t *req, size_t i, int32_t def, int32_t *out) {
-    int64_t v;
-    *out = def;
-    if (!sato_rpc_param_int(req, i, def, &v)) return 0;
-    if (v < INT32_MIN || v > INT32_MAX) {
-        sato_rpc_error(req, SATO_RPC_MISC_ERROR, "JSON integer out of range");
-        return 0;
-    }
-    *out = (int32_t)v;
     return 1;
 }
 
@@ -53,21 +44,6 @@ json_t *rpc_u256_json(const sato_u256_t *v) {
     unsigned char le[32];
     sato_u256_to_le(le, v);
     return rpc_hash_json(le);
-}
-
-sato_chainctl_t *rpc_chain_lock(sato_rpc_request_t *req) {
-    sato_chainctl_t *ctl = req->ctx ? req->ctx->chainctl : NULL;
-    if (ctl == NULL) {
-        sato_rpc_error(req, SATO_RPC_IN_WARMUP, "Chain state is not loaded");
-        return NULL;
-    }
-    sato_chainctl_lock(ctl);
-    if (sato_chainctl_failed(ctl)) {
-        sato_chainctl_unlock(ctl);
-        sato_rpc_error(req, SATO_RPC_DATABASE_ERROR, "The node hit a storage error and is shutting down");
-        return NULL;
-    }
-    return ctl;
 }
 
 json_t *rpc_storage_error(sato_rpc_request_t *req, sato_chainctl_t *ctl, sato_err_t err,

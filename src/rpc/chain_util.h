@@ -15,16 +15,9 @@
  * hexadecimal string (not 'x')" (RPC_INVALID_PARAMETER). */
 int rpc_param_hash(sato_rpc_request_t *req, size_t i, const char *name, unsigned char out[32]);
 
-/* An integer parameter that must fit an int (Core's getInt<int>). */
-int rpc_param_int32(sato_rpc_request_t *req, size_t i, int32_t def, int32_t *out);
-
 /* A hash (internal order) as display hex. */
 json_t *rpc_hash_json(const unsigned char hash[32]);
 void rpc_hash_hex(char out[65], const unsigned char hash[32]);
-
-/* The chain control of the request, locked; NULL (with the request's
- * error set) when the node has no chain state. */
-sato_chainctl_t *rpc_chain_lock(sato_rpc_request_t *req);
 
 /* Reports a storage failure: the node is told to stop and the caller gets
  * RPC_DATABASE_ERROR. Returns NULL. */

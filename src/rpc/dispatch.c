@@ -1,17 +1,27 @@
-/* JSON-RPC request execution: the method table, request validation, named
- * parameters and the reply shapes of JSON-RPC 1.0 (Bitcoin Core's legacy
- * form) and 2.0. Transport-free, so it is tested without sockets. */
+/* JSON-RPC request execution: the server's table (each method's interface
+ * with its handler), request validation, named parameters, the argument
+ * checks the interface implies (count, types), the chain lock and tip
+ * reports the method's flags ask for, and the reply shapes of JSON-RPC
+ * 1.0 (Bitcoin Core's legacy form) and 2.0. Transport-free, so it is
+ * tested without sockets. */
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sato/chainctl.h"
 #include "sato/json_out.h"
 #include "sato/mem.h"
 #include "sato/rpc.h"
 
+typedef struct {
+    const sato_rpc_method_t *m;
+    sato_rpc_handler_t handler;
+} entry_t;
+
 struct sato_rpc_table {
-    const sato_rpc_method_t **methods;
+    entry_t *entries;
     size_t n, cap;
 };
 
@@ -21,26 +31,42 @@ sato_rpc_table_t *sato_rpc_table_create(void) {
 
 void sato_rpc_table_destroy(sato_rpc_table_t *t) {
     if (t == NULL) return;
-    free(t->methods);
+    free(t->entries);
     free(t);
 }
 
-void sato_rpc_table_add(sato_rpc_table_t *t, const sato_rpc_method_t *methods, size_t n) {
+void sato_rpc_table_add(sato_rpc_table_t *t, const sato_rpc_method_t *m, sato_rpc_handler_t handler) {
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 32;
+        t->entries = sato_realloc(t->entries, t->cap * sizeof(*t->entries));
+    }
+    t->entries[t->n].m = m;
+    t->entries[t->n].handler = handler;
+    t->n++;
+}
+
+void sato_rpc_table_bind(sato_rpc_table_t *t, const sato_rpc_impl_t *impls, size_t n) {
     size_t i;
     for (i = 0; i < n; i++) {
-        if (t->n == t->cap) {
-            t->cap = t->cap ? t->cap * 2 : 32;
-            t->methods = sato_realloc(t->methods, t->cap * sizeof(*t->methods));
+        const sato_rpc_method_t *m = sato_rpc_method_find(impls[i].name);
+        if (m == NULL) {
+            fprintf(stderr, "RPC method %s has no entry in the method table\n", impls[i].name);
+            abort();
         }
-        t->methods[t->n++] = &methods[i];
+        sato_rpc_table_add(t, m, impls[i].handler);
     }
 }
 
-const sato_rpc_method_t *sato_rpc_table_find(const sato_rpc_table_t *t, const char *name) {
+static const entry_t *find_entry(const sato_rpc_table_t *t, const char *name) {
     size_t i;
     for (i = 0; i < t->n; i++)
-        if (strcmp(t->methods[i]->name, name) == 0) return t->methods[i];
+        if (strcmp(t->entries[i].m->name, name) == 0) return &t->entries[i];
     return NULL;
+}
+
+const sato_rpc_method_t *sato_rpc_table_find(const sato_rpc_table_t *t, const char *name) {
+    const entry_t *e = find_entry(t, name);
+    return e ? e->m : NULL;
 }
 
 size_t sato_rpc_table_count(const sato_rpc_table_t *t) {
@@ -48,14 +74,23 @@ size_t sato_rpc_table_count(const sato_rpc_table_t *t) {
 }
 
 const sato_rpc_method_t *sato_rpc_table_at(const sato_rpc_table_t *t, size_t i) {
-    return i < t->n ? t->methods[i] : NULL;
+    return i < t->n ? t->entries[i].m : NULL;
 }
 
 json_t *sato_rpc_error(sato_rpc_request_t *req, int code, const char *fmt, ...) {
-    va_list ap;
+    va_list ap, again;
+    int n;
     req->err_code = code;
     va_start(ap, fmt);
-    vsnprintf(req->err_msg, sizeof(req->err_msg), fmt, ap);
+    va_copy(again, ap);
+    n = vsnprintf(req->err_msg, sizeof(req->err_msg), fmt, ap);
+    free(req->err_long);
+    req->err_long = NULL;
+    if (n >= (int)sizeof(req->err_msg)) { /* a help text, say */
+        req->err_long = sato_malloc((size_t)n + 1);
+        vsnprintf(req->err_long, (size_t)n + 1, fmt, again);
+    }
+    va_end(again);
     va_end(ap);
     return NULL;
 }
@@ -70,7 +105,9 @@ json_t *sato_rpc_param(const sato_rpc_request_t *req, size_t i) {
     return (v == NULL || json_is_null(v)) ? NULL : v;
 }
 
+/* UniValue's type names, as Core's type errors print them. */
 static const char *type_name(const json_t *v) {
+    if (v == NULL) return "null";
     switch (json_typeof(v)) {
     case JSON_OBJECT: return "object";
     case JSON_ARRAY: return "array";
@@ -83,102 +120,198 @@ static const char *type_name(const json_t *v) {
     }
 }
 
-int sato_rpc_param_int(sato_rpc_request_t *req, size_t i, int64_t def, int64_t *out) {
-    json_t *v = sato_rpc_param(req, i);
-    *out = def;
+static json_t *type_error(sato_rpc_request_t *req, const json_t *v, const char *expected) {
+    return sato_rpc_error(req, SATO_RPC_TYPE_ERROR, "JSON value of type %s is not of expected type %s",
+                          type_name(v), expected);
+}
+
+json_t *sato_rpc_arg(sato_rpc_request_t *req, size_t i) {
+    const sato_rpc_arg_t *a;
+    json_t *v = sato_rpc_param(req, i), *d;
+    if (v != NULL) return v;
+    if (req->method == NULL || i >= sato_rpc_method_nargs(req->method)) return NULL;
+    a = &req->method->args[i];
+    if (a->fallback != SATO_RPC_DEFAULT) return NULL;
+    if (req->defaults == NULL) req->defaults = json_object();
+    if ((d = json_object_get(req->defaults, a->names)) == NULL) {
+        d = json_loads(a->def, JSON_DECODE_ANY, NULL);
+        if (d == NULL) abort(); /* a default in the table that is not JSON */
+        json_object_set_new(req->defaults, a->names, d);
+    }
+    return d;
+}
+
+int sato_rpc_arg_int(sato_rpc_request_t *req, size_t i, int64_t min, int64_t max, int64_t *out) {
+    json_t *v = sato_rpc_arg(req, i);
+    *out = 0;
     if (v == NULL) return 1;
+    if (json_is_real(v)) {
+        sato_rpc_error(req, SATO_RPC_MISC_ERROR, "JSON integer out of range");
+        return 0;
+    }
     if (!json_is_integer(v)) {
-        sato_rpc_error(req, SATO_RPC_TYPE_ERROR, "JSON value of type %s is not of expected type number",
-                       type_name(v));
+        type_error(req, v, "number");
+        return 0;
+    }
+    if (json_integer_value(v) < min || json_integer_value(v) > max) {
+        sato_rpc_error(req, SATO_RPC_MISC_ERROR, "JSON integer out of range");
         return 0;
     }
     *out = json_integer_value(v);
     return 1;
 }
 
-int sato_rpc_param_bool(sato_rpc_request_t *req, size_t i, int def, int *out) {
-    json_t *v = sato_rpc_param(req, i);
-    *out = def;
-    if (v == NULL) return 1;
-    if (!json_is_boolean(v)) {
-        sato_rpc_error(req, SATO_RPC_TYPE_ERROR, "JSON value of type %s is not of expected type bool",
-                       type_name(v));
-        return 0;
+int sato_rpc_arg_bool(sato_rpc_request_t *req, size_t i) {
+    return json_is_true(sato_rpc_arg(req, i));
+}
+
+const char *sato_rpc_arg_str(sato_rpc_request_t *req, size_t i) {
+    return json_string_value(sato_rpc_arg(req, i));
+}
+
+int sato_rpc_arg_verbosity(sato_rpc_request_t *req, size_t i, int *out) {
+    json_t *v = sato_rpc_arg(req, i);
+    int64_t n;
+    *out = 0;
+    if (v != NULL && json_is_boolean(v)) {
+        *out = json_is_true(v);
+        return 1;
     }
-    *out = json_is_true(v);
+    if (!sato_rpc_arg_int(req, i, INT32_MIN, INT32_MAX, &n)) return 0;
+    *out = (int)n;
     return 1;
 }
 
-int sato_rpc_param_str_required(sato_rpc_request_t *req, size_t i, const char **out) {
-    json_t *v = json_array_get(req->params, i);
-    *out = NULL;
-    if (!json_is_string(v)) {
-        sato_rpc_error(req, SATO_RPC_TYPE_ERROR, "JSON value of type %s is not of expected type string",
-                       v ? type_name(v) : "null");
-        return 0;
-    }
-    *out = json_string_value(v);
-    return 1;
-}
-
-int sato_rpc_param_str(sato_rpc_request_t *req, size_t i, const char *def, const char **out) {
-    json_t *v = sato_rpc_param(req, i);
-    *out = def;
-    if (v == NULL) return 1;
-    if (!json_is_string(v)) {
-        sato_rpc_error(req, SATO_RPC_TYPE_ERROR, "JSON value of type %s is not of expected type string",
-                       type_name(v));
-        return 0;
-    }
-    *out = json_string_value(v);
-    return 1;
-}
-
-/* Whether key is one of the '|'-separated names of an argument (Core's
- * aliases, e.g. "verbosity|verbose"). */
-static int arg_name_matches(const char *names, const char *key) {
-    size_t n = strlen(key);
-    for (;;) {
-        const char *bar = strchr(names, '|');
-        size_t len = bar ? (size_t)(bar - names) : strlen(names);
-        if (len == n && memcmp(names, key, n) == 0) return 1;
-        if (bar == NULL) return 0;
-        names = bar + 1;
-    }
-}
-
-/* The value given for argument i under any of its names (NULL if none). */
-static json_t *named_value(json_t *named, const char *names) {
-    const char *key;
-    json_t *val;
-    json_object_foreach(named, key, val) {
-        if (arg_name_matches(names, key)) return val;
+/* Core's RPCArg::MatchesType: what the argument's type demands of the
+ * JSON value, NULL when anything goes. */
+static const char *expected_type(const sato_rpc_arg_t *a) {
+    if (a->opts & SATO_RPC_ARG_SKIP_TYPE_CHECK) return NULL;
+    switch (a->type) {
+    case SATO_RPC_ARG_STR:
+    case SATO_RPC_ARG_STR_HEX: return "string";
+    case SATO_RPC_ARG_NUM: return "number";
+    case SATO_RPC_ARG_BOOL: return "bool";
+    case SATO_RPC_ARG_OBJ:
+    case SATO_RPC_ARG_OBJ_USER_KEYS: return "object";
+    case SATO_RPC_ARG_ARR: return "array";
+    case SATO_RPC_ARG_AMOUNT:
+    case SATO_RPC_ARG_RANGE: return NULL; /* the handler reads either form */
     }
     return NULL;
 }
 
-/* Named parameters become positions by the method's argument names;
- * gaps are JSON null and trailing gaps are dropped. */
-static json_t *positional_params(sato_rpc_request_t *req, const sato_rpc_method_t *m, json_t *named) {
-    json_t *out = json_array();
-    const char *key;
-    json_t *val;
-    size_t i, last = 0, nargs = 0;
-    while (m->arg_names && m->arg_names[nargs]) nargs++;
-    json_object_foreach(named, key, val) {
-        for (i = 0; i < nargs; i++)
-            if (arg_name_matches(m->arg_names[i], key)) break;
-        if (i == nargs) {
-            json_decref(out);
-            return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "Unknown named parameter %s", key);
+/* The first argument whose value is not of its type: RPC_TYPE_ERROR with
+ * UniValue's words. (Core lists every mismatch under "Wrong type
+ * passed:"; Sato keeps the single line its tests and clients know.) */
+static int check_types(sato_rpc_request_t *req, const sato_rpc_method_t *m) {
+    size_t i, n = sato_rpc_method_nargs(m);
+    for (i = 0; i < n; i++) {
+        const sato_rpc_arg_t *a = &m->args[i];
+        json_t *v = json_array_get(req->params, i);
+        const char *want = expected_type(a);
+        if (v != NULL && json_is_null(v)) v = NULL;
+        if (want == NULL || (v == NULL && a->fallback != SATO_RPC_REQUIRED)) continue;
+        if (strcmp(want, type_name(v)) != 0) {
+            type_error(req, v, want);
+            return 0;
         }
-        if (i + 1 > last) last = i + 1;
     }
-    for (i = 0; i < last; i++) {
-        json_t *v = named_value(named, m->arg_names[i]);
-        json_array_append(out, v ? v : json_null());
+    return 1;
+}
+
+/* Named parameters become positions by the method's argument names, as
+ * Core's transformNamedArguments: each argument takes the first of its
+ * names that was given; gaps are JSON null and trailing gaps are dropped;
+ * a name left over (unknown, or a second alias) is an error. */
+static json_t *positional_params(sato_rpc_request_t *req, const sato_rpc_method_t *m, json_t *named) {
+    json_t *out = json_array(), *used = json_object(), *val;
+    const char *key;
+    size_t i, last = 0, nargs = sato_rpc_method_nargs(m);
+    json_t **at = sato_calloc(nargs + 1, sizeof(*at));
+    for (i = 0; i < nargs; i++) {
+        const char *names = m->args[i].names;
+        for (;;) {
+            const char *bar = strchr(names, '|');
+            size_t len = bar ? (size_t)(bar - names) : strlen(names);
+            if ((val = json_object_getn(named, names, len)) != NULL) {
+                at[i] = val;
+                json_object_setn_new(used, names, len, json_true());
+                last = i + 1;
+                break;
+            }
+            if (bar == NULL) break;
+            names = bar + 1;
+        }
     }
+    json_object_foreach(named, key, val) {
+        if (json_object_get(used, key) == NULL) {
+            sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "Unknown named parameter %s", key);
+            json_decref(out);
+            out = NULL;
+            goto done;
+        }
+    }
+    for (i = 0; i < last; i++) json_array_append(out, at[i] ? at[i] : json_null());
+done:
+    json_decref(used);
+    free(at);
     return out;
+}
+
+/* Takes the chain lock for a SATO_RPC_CHAIN method; 0 with req's error
+ * set when there is no chain state to lock or it has failed. */
+static int chain_begin(sato_rpc_request_t *req) {
+    sato_chainctl_t *ctl = req->ctx ? req->ctx->chainctl : NULL;
+    if (ctl == NULL) {
+        sato_rpc_error(req, SATO_RPC_IN_WARMUP, "Chain state is not loaded");
+        return 0;
+    }
+    sato_chainctl_lock(ctl);
+    if (sato_chainctl_failed(ctl)) {
+        sato_chainctl_unlock(ctl);
+        sato_rpc_error(req, SATO_RPC_DATABASE_ERROR, "The node hit a storage error and is shutting down");
+        return 0;
+    }
+    req->chain = ctl;
+    return 1;
+}
+
+/* After the handler (or a step of it): a method that may have moved the
+ * tip reports it, unless the node has already failed. 0 on a failure to
+ * report, with req's error set. */
+static int chain_report(sato_rpc_request_t *req) {
+    if (!(req->method->flags & SATO_RPC_MOVES_TIP) || sato_chainctl_failed(req->chain)) return 1;
+    if (sato_chainctl_tip_changed(req->chain) != SATO_OK) {
+        sato_rpc_error(req, SATO_RPC_DATABASE_ERROR, "Failed to update the indexes");
+        return 0;
+    }
+    return 1;
+}
+
+int sato_rpc_chain_yield(sato_rpc_request_t *req) {
+    sato_chainctl_t *ctl = req->chain;
+    if (!chain_report(req)) return 0;
+    sato_chainctl_unlock(ctl);
+    req->chain = NULL;
+    sched_yield(); /* give a waiting call its turn */
+    return chain_begin(req);
+}
+
+/* Runs the handler with what the method's flags ask for around it. */
+static json_t *invoke(sato_rpc_request_t *req, sato_rpc_handler_t handler) {
+    json_t *result;
+    if (!(req->method->flags & SATO_RPC_CHAIN)) return handler(req);
+    if (!chain_begin(req)) return NULL;
+    result = handler(req);
+    if (req->chain != NULL) { /* a failed yield has already let go */
+        if (!chain_report(req) && result != NULL) {
+            json_decref(result);
+            result = NULL;
+        }
+        sato_chainctl_unlock(req->chain);
+        req->chain = NULL;
+    }
+    return result;
 }
 
 static json_t *error_object(int code, const char *msg) {
@@ -208,9 +341,9 @@ static int legacy_status(int code) {
 json_t *sato_rpc_execute(const sato_rpc_table_t *t, const sato_rpc_context_t *ctx, const json_t *request,
                          int *http_status) {
     sato_rpc_request_t req;
-    const sato_rpc_method_t *m;
+    const entry_t *e;
     const json_t *id = NULL, *method, *params, *version;
-    json_t *result = NULL;
+    json_t *result = NULL, *out;
     int v2 = 0;
 
     memset(&req, 0, sizeof(req));
@@ -250,29 +383,34 @@ json_t *sato_rpc_execute(const sato_rpc_table_t *t, const sato_rpc_context_t *ct
         req.err_code = SATO_RPC_IN_WARMUP;
         goto fail;
     }
-    m = sato_rpc_table_find(t, json_string_value(method));
-    if (m == NULL) {
+    e = find_entry(t, json_string_value(method));
+    if (e == NULL) {
         sato_rpc_error(&req, SATO_RPC_METHOD_NOT_FOUND, "Method not found");
         goto fail;
     }
+    req.method = e->m;
+    req.table = t;
     if (params != NULL && json_is_object(params)) {
-        if ((req.params = positional_params(&req, m, (json_t *)params)) == NULL) goto fail;
+        if ((req.params = positional_params(&req, e->m, (json_t *)params)) == NULL) goto fail;
     } else if (params != NULL && json_is_array(params)) {
         req.params = json_incref((json_t *)params);
     } else {
         req.params = json_array();
     }
     {
-        size_t nargs = 0, n = json_array_size(req.params);
-        while (m->arg_names && m->arg_names[nargs]) nargs++;
-        if (n < m->nrequired || n > nargs) {
+        /* Core's IsValidNumArgs: the help text, RPC_MISC_ERROR. */
+        size_t n = json_array_size(req.params);
+        if (n < sato_rpc_method_nrequired(e->m) || n > sato_rpc_method_nargs(e->m)) {
+            char *help = sato_rpc_help_text(e->m);
             json_decref(req.params);
-            sato_rpc_error(&req, SATO_RPC_MISC_ERROR, "%s", m->help);
+            sato_rpc_error(&req, SATO_RPC_MISC_ERROR, "%s", help);
+            free(help);
             goto fail;
         }
     }
-    result = m->handler(&req);
+    result = check_types(&req, e->m) ? invoke(&req, e->handler) : NULL;
     json_decref(req.params);
+    json_decref(req.defaults);
     if (result == NULL) {
         if (req.err_code == 0) sato_rpc_error(&req, SATO_RPC_INTERNAL_ERROR, "Internal error");
         goto fail;
@@ -285,11 +423,14 @@ json_t *sato_rpc_execute(const sato_rpc_table_t *t, const sato_rpc_context_t *ct
     return reply(v2, result, NULL, id);
 fail:
     if (v2 && id == NULL && req.err_code != SATO_RPC_INVALID_REQUEST) {
+        free(req.err_long);
         *http_status = 204;
         return NULL;
     }
     *http_status = v2 ? 200 : legacy_status(req.err_code);
-    return reply(v2, NULL, error_object(req.err_code, req.err_msg), id);
+    out = reply(v2, NULL, error_object(req.err_code, req.err_long ? req.err_long : req.err_msg), id);
+    free(req.err_long);
+    return out;
 }
 
 char *sato_rpc_execute_body(const sato_rpc_table_t *t, const sato_rpc_context_t *ctx, const char *body, size_t len,

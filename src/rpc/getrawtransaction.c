@@ -34,10 +34,10 @@ static sato_err_t find_in_block(sato_block_t *b, size_t *index, sato_chainstate_
 
 static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
     unsigned char txid[32], block_hash[32];
-    int64_t verbosity = 0;
-    json_t *v, *out = NULL;
-    sato_chainctl_t *ctl;
-    sato_chainstate_t *cs;
+    int verbosity;
+    json_t *out = NULL;
+    sato_chainctl_t *ctl = req->chain;
+    sato_chainstate_t *cs = sato_chainctl_chainstate(ctl);
     const sato_blocknode_t *given = NULL, *in_block = NULL;
     sato_txindex_t *ti;
     const sato_tx_t *tx = NULL;
@@ -46,15 +46,8 @@ static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
     sato_err_t err;
 
     sato_block_init(&b);
-    if (!rpc_param_hash(req, 0, "parameter 1", txid)) return NULL;
-    v = sato_rpc_param(req, 1);
-    if (v != NULL && json_is_boolean(v))
-        verbosity = json_is_true(v);
-    else if (!sato_rpc_param_int(req, 1, 0, &verbosity))
-        return NULL;
+    if (!rpc_param_hash(req, 0, "parameter 1", txid) || !sato_rpc_arg_verbosity(req, 1, &verbosity)) return NULL;
     if (sato_rpc_has_param(req, 2) && !rpc_param_hash(req, 2, "parameter 3", block_hash)) return NULL;
-    if ((ctl = rpc_chain_lock(req)) == NULL) return NULL;
-    cs = sato_chainctl_chainstate(ctl);
     ti = sato_chainctl_txindex(ctl);
     /* The genesis header is in the index: no block to rebuild. */
     if (memcmp(txid, sato_chainstate_at(cs, 0)->header.merkle_root, 32) == 0) {
@@ -146,20 +139,10 @@ static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
     }
 out:
     sato_block_clear(&b);
-    sato_chainctl_unlock(ctl);
     return out;
 }
 
-static const char *const args_getrawtransaction[] = {"txid", "verbosity|verbose", "blockhash", NULL};
-
-static const sato_rpc_method_t methods[] = {
-    {"rawtransactions", "getrawtransaction", rpc_getrawtransaction, args_getrawtransaction,
-     "getrawtransaction \"txid\" ( verbosity \"blockhash\" )\n"
-     "Return the raw transaction data: from the given block, or with -txindex from any block of the active "
-     "chain.\nThis node has no mempool yet.",
-     1},
-};
-
 void sato_rpc_register_getrawtransaction(sato_rpc_table_t *t) {
-    sato_rpc_table_add(t, methods, sizeof(methods) / sizeof(methods[0]));
+    static const sato_rpc_impl_t impls[] = {{"getrawtransaction", rpc_getrawtransaction}};
+    sato_rpc_table_bind(t, impls, 1);
 }

@@ -68,17 +68,14 @@ static sato_err_t process_block(sato_chainctl_t *ctl, sato_block_state_t *st, co
 }
 
 /* Processes a block we made; on an invalid block fills req's error with
- * prefix and the state's text. Returns 1 if accepted. Lock held. */
+ * prefix and the state's text. Returns 1 if accepted. Lock held; the tip
+ * it moves is reported by the dispatcher (or the next yield). */
 static int submit_own(sato_rpc_request_t *req, sato_chainctl_t *ctl, const sato_block_t *b, int code,
                       const char *prefix) {
     sato_block_state_t st;
     sato_err_t err = process_block(ctl, &st, b, NULL);
     if (err != SATO_OK) {
         rpc_storage_error(req, ctl, err, "Failed to store a new block");
-        return 0;
-    }
-    if (sato_chainctl_tip_changed(ctl) != SATO_OK) {
-        sato_rpc_error(req, SATO_RPC_DATABASE_ERROR, "Failed to update the indexes");
         return 0;
     }
     if (!sato_validation_is_valid(&st)) {
@@ -90,36 +87,34 @@ static int submit_own(sato_rpc_request_t *req, sato_chainctl_t *ctl, const sato_
     return 1;
 }
 
-/* Core's generateBlocks: one block at a time, the lock taken per block so
- * that other calls are answered in between. */
+/* Core's generateBlocks: one block at a time. Between blocks the chain
+ * lock is let go (sato_rpc_chain_yield, which also reports the new tip),
+ * so that other calls are answered, and a shutdown stops the loop with
+ * what was made. */
 static json_t *generate_blocks(sato_rpc_request_t *req, const unsigned char *spk, size_t spk_len,
                                int64_t n, uint64_t max_tries) {
     json_t *out = json_array();
-    while (n > 0 && !(req->ctx->chainctl && sato_chainctl_interrupted(req->ctx->chainctl))) {
-        sato_chainctl_t *ctl = rpc_chain_lock(req);
+    while (n > 0 && !sato_chainctl_interrupted(req->chain)) {
+        sato_chainctl_t *ctl = req->chain;
         sato_block_template_t t;
         sato_block_t b;
         unsigned char hash[32];
         int ok;
-        if (ctl == NULL) goto fail;
         if (!make_template(&t, ctl)) {
-            sato_chainctl_unlock(ctl);
             sato_rpc_error(req, SATO_RPC_INTERNAL_ERROR, "Cannot compute the next block's difficulty");
             goto fail;
         }
         build_block(&b, &t, sato_chainctl_params(ctl), spk, spk_len, NULL, 0);
         if (!solve(&b.header, sato_chainctl_params(ctl), &max_tries)) {
             sato_block_clear(&b);
-            sato_chainctl_unlock(ctl);
             break; /* out of tries: return what was made */
         }
         ok = submit_own(req, ctl, &b, SATO_RPC_INTERNAL_ERROR, "");
         sato_block_header_hash(hash, &b.header);
         sato_block_clear(&b);
-        sato_chainctl_unlock(ctl);
         if (!ok) goto fail;
         json_array_append_new(out, rpc_hash_json(hash));
-        n--;
+        if (--n > 0 && !sato_rpc_chain_yield(req)) goto fail;
     }
     return out;
 fail:
@@ -127,41 +122,34 @@ fail:
     return NULL;
 }
 
-static int param_max_tries(sato_rpc_request_t *req, size_t i, uint64_t *out) {
-    int64_t v;
-    if (!sato_rpc_param_int(req, i, DEFAULT_MAX_TRIES, &v)) return 0;
-    *out = v < 0 ? 0 : (uint64_t)v;
-    return 1;
-}
-
 static json_t *rpc_generatetoaddress(sato_rpc_request_t *req) {
-    int32_t n;
-    const char *addr;
-    uint64_t max_tries;
+    int64_t n, max_tries;
+    const char *addr = sato_rpc_arg_str(req, 1);
     unsigned char spk[SATO_ADDRESS_SCRIPT_MAX];
     size_t spk_len;
-    if (!rpc_param_int32(req, 0, 0, &n) || !sato_rpc_param_str_required(req, 1, &addr) ||
-        !param_max_tries(req, 2, &max_tries))
+    /* Core reads both as int here (getInt<int>). */
+    if (!sato_rpc_arg_int(req, 0, INT32_MIN, INT32_MAX, &n) ||
+        !sato_rpc_arg_int(req, 2, INT32_MIN, INT32_MAX, &max_tries))
         return NULL;
     if (!sato_address_decode(spk, &spk_len, req->ctx->chain->addr, addr, strlen(addr)))
         return sato_rpc_error(req, SATO_RPC_INVALID_ADDRESS_OR_KEY, "Error: Invalid address");
-    return generate_blocks(req, spk, spk_len, n, max_tries);
+    /* A negative count of tries is a huge one as Core's uint64_t reads it. */
+    return generate_blocks(req, spk, spk_len, n, (uint64_t)max_tries);
 }
 
 static json_t *rpc_generatetodescriptor(sato_rpc_request_t *req) {
-    int32_t n;
-    const char *desc;
-    uint64_t max_tries;
+    int64_t n, max_tries;
+    const char *desc = sato_rpc_arg_str(req, 1);
     unsigned char *spk = NULL;
     size_t spk_len;
     char err[256];
     json_t *out;
-    if (!rpc_param_int32(req, 0, 0, &n) || !sato_rpc_param_str_required(req, 1, &desc) ||
-        !param_max_tries(req, 2, &max_tries))
+    /* Core's Arg<int> and Arg<uint64_t>. */
+    if (!sato_rpc_arg_int(req, 0, INT32_MIN, INT32_MAX, &n) || !sato_rpc_arg_int(req, 2, 0, INT64_MAX, &max_tries))
         return NULL;
     if (!sato_descriptor_parse_script(&spk, &spk_len, err, sizeof(err), req->ctx->chain->addr, desc))
         return sato_rpc_error(req, SATO_RPC_INVALID_ADDRESS_OR_KEY, "%s", err);
-    out = generate_blocks(req, spk, spk_len, n, max_tries);
+    out = generate_blocks(req, spk, spk_len, n, (uint64_t)max_tries);
     free(spk);
     return out;
 }
@@ -176,26 +164,20 @@ static int is_hash_hex(const char *s) {
 }
 
 static json_t *rpc_generateblock(sato_rpc_request_t *req) {
-    const char *output;
-    json_t *arr, *v, *out = NULL;
+    const char *output = sato_rpc_arg_str(req, 0);
+    json_t *arr = sato_rpc_arg(req, 1), *v, *out = NULL;
     unsigned char *spk = NULL;
     size_t spk_len = 0, i, ntxs = 0;
     sato_tx_t *txs = NULL;
-    int submit;
+    int submit = sato_rpc_arg_bool(req, 2);
     char err[256];
-    sato_chainctl_t *ctl = NULL;
+    sato_chainctl_t *ctl = req->chain;
     sato_block_template_t t;
     sato_block_t b;
     int have_block = 0;
     uint64_t max_tries = DEFAULT_MAX_TRIES;
     unsigned char hash[32];
 
-    if (!sato_rpc_param_str_required(req, 0, &output)) return NULL;
-    arr = json_array_get(req->params, 1);
-    if (!json_is_array(arr))
-        return sato_rpc_error(req, SATO_RPC_TYPE_ERROR, "JSON value of type %s is not of expected type array",
-                              arr == NULL || json_is_null(arr) ? "null" : json_is_object(arr) ? "object" : "other");
-    if (!sato_rpc_param_bool(req, 2, 1, &submit)) return NULL;
     if (!sato_descriptor_parse_script(&spk, &spk_len, err, sizeof(err), req->ctx->chain->addr, output)) {
         spk = sato_malloc(SATO_ADDRESS_SCRIPT_MAX);
         if (!sato_address_decode(spk, &spk_len, req->ctx->chain->addr, output, strlen(output))) {
@@ -222,7 +204,6 @@ static json_t *rpc_generateblock(sato_rpc_request_t *req) {
         }
         ntxs++;
     }
-    if ((ctl = rpc_chain_lock(req)) == NULL) goto out;
     if (!make_template(&t, ctl)) {
         sato_rpc_error(req, SATO_RPC_INTERNAL_ERROR, "Cannot compute the next block's difficulty");
         goto out;
@@ -255,7 +236,6 @@ static json_t *rpc_generateblock(sato_rpc_request_t *req) {
     if (!submit) json_object_set_new(out, "hex", sato_block_hex_json(&b));
 out:
     if (have_block) sato_block_clear(&b);
-    if (ctl != NULL) sato_chainctl_unlock(ctl);
     for (i = 0; i < ntxs; i++) sato_tx_clear(&txs[i]);
     free(txs);
     free(spk);
@@ -280,19 +260,18 @@ static void add_witness_nonce(sato_block_t *b, const sato_blocknode_t *prev, con
 }
 
 static json_t *rpc_submitblock(sato_rpc_request_t *req) {
-    const char *hex;
+    const char *hex = sato_rpc_arg_str(req, 0);
     unsigned char *data, hash[32];
     size_t len;
     sato_reader_t r;
     sato_block_t b;
-    sato_chainctl_t *ctl;
-    sato_chainstate_t *cs;
+    sato_chainctl_t *ctl = req->chain;
+    sato_chainstate_t *cs = sato_chainctl_chainstate(ctl);
     const sato_blocknode_t *prev, *e;
     sato_block_state_t st;
     sato_err_t err;
     int is_new = 0, parsed;
     json_t *out = NULL;
-    if (!sato_rpc_param_str_required(req, 0, &hex)) return NULL;
     if ((data = sato_hex_decode_alloc(hex, &len)) == NULL || len == 0) {
         free(data);
         return sato_rpc_error(req, SATO_RPC_DESERIALIZATION_ERROR, "Block decode failed");
@@ -303,21 +282,12 @@ static json_t *rpc_submitblock(sato_rpc_request_t *req) {
     parsed = sato_block_read(&b, &r);
     free(data);
     if (!parsed) return sato_rpc_error(req, SATO_RPC_DESERIALIZATION_ERROR, "Block decode failed");
-    if ((ctl = rpc_chain_lock(req)) == NULL) {
-        sato_block_clear(&b);
-        return NULL;
-    }
-    cs = sato_chainctl_chainstate(ctl);
     if ((prev = sato_chainstate_lookup(cs, b.header.prev_hash)) != NULL)
         add_witness_nonce(&b, prev, sato_chainctl_params(ctl));
     sato_block_header_hash(hash, &b.header);
     err = process_block(ctl, &st, &b, &is_new);
     if (err != SATO_OK) {
         rpc_storage_error(req, ctl, err, "Failed to store a submitted block");
-        goto out;
-    }
-    if (sato_chainctl_tip_changed(ctl) != SATO_OK) {
-        sato_rpc_error(req, SATO_RPC_DATABASE_ERROR, "Failed to update the indexes");
         goto out;
     }
     /* BIP22's answers, as Core gives them. */
@@ -338,81 +308,44 @@ static json_t *rpc_submitblock(sato_rpc_request_t *req) {
     }
 out:
     sato_block_clear(&b);
-    sato_chainctl_unlock(ctl);
     return out;
 }
 
 static json_t *rpc_submitheader(sato_rpc_request_t *req) {
-    const char *hex;
+    const char *hex = sato_rpc_arg_str(req, 0);
     unsigned char raw[SATO_BLOCK_HEADER_SIZE];
     size_t len;
     sato_block_header_t h;
-    sato_chainctl_t *ctl;
-    sato_chainstate_t *cs;
+    sato_chainctl_t *ctl = req->chain;
+    sato_chainstate_t *cs = sato_chainctl_chainstate(ctl);
     sato_block_state_t st;
     sato_err_t err;
-    json_t *out = NULL;
-    if (!sato_rpc_param_str_required(req, 0, &hex)) return NULL;
     if (!sato_hex_decode(raw, sizeof(raw), &len, hex) || len != sizeof(raw) || !sato_block_header_parse(&h, raw))
         return sato_rpc_error(req, SATO_RPC_DESERIALIZATION_ERROR, "Block header decode failed");
-    if ((ctl = rpc_chain_lock(req)) == NULL) return NULL;
-    cs = sato_chainctl_chainstate(ctl);
     if (sato_chainstate_lookup(cs, h.prev_hash) == NULL) {
         char prev[65];
         rpc_hash_hex(prev, h.prev_hash);
-        sato_rpc_error(req, SATO_RPC_VERIFY_ERROR, "Must submit previous header (%s) first", prev);
-        goto out;
+        return sato_rpc_error(req, SATO_RPC_VERIFY_ERROR, "Must submit previous header (%s) first", prev);
     }
     sato_validation_state_init(&st);
     err = sato_chainstate_process_headers(cs, &st, &h, 1);
-    if (err != SATO_OK) {
-        rpc_storage_error(req, ctl, err, "Failed to store a header");
-        goto out;
-    }
-    if (sato_validation_is_valid(&st)) {
-        out = json_null();
-    } else if (sato_validation_is_error(&st)) {
+    if (err != SATO_OK) return rpc_storage_error(req, ctl, err, "Failed to store a header");
+    if (sato_validation_is_valid(&st)) return json_null();
+    if (sato_validation_is_error(&st)) {
         char text[SATO_REJECT_REASON_MAX + SATO_DEBUG_MESSAGE_MAX + 4];
         sato_validation_state_string(text, sizeof(text), &st);
-        sato_rpc_error(req, SATO_RPC_VERIFY_ERROR, "%s", text);
-    } else {
-        sato_rpc_error(req, SATO_RPC_VERIFY_ERROR, "%s", st.reason);
+        return sato_rpc_error(req, SATO_RPC_VERIFY_ERROR, "%s", text);
     }
-out:
-    sato_chainctl_unlock(ctl);
-    return out;
+    return sato_rpc_error(req, SATO_RPC_VERIFY_ERROR, "%s", st.reason);
 }
 
-static const char *const args_generatetoaddress[] = {"nblocks", "address", "maxtries", NULL};
-static const char *const args_generatetodescriptor[] = {"num_blocks", "descriptor", "maxtries", NULL};
-static const char *const args_generateblock[] = {"output", "transactions", "submit", NULL};
-static const char *const args_submitblock[] = {"hexdata", "dummy", NULL};
-static const char *const args_submitheader[] = {"hexdata", NULL};
-
-static const sato_rpc_method_t methods[] = {
-    {"generating", "generateblock", rpc_generateblock, args_generateblock,
-     "generateblock \"output\" [\"rawtx/txid\",...] ( submit )\n"
-     "Mine a set of ordered transactions to a specified address or descriptor and return the block hash.\n"
-     "Only raw transactions are accepted (this node has no mempool yet); fees are not collected.",
-     2},
-    {"generating", "generatetoaddress", rpc_generatetoaddress, args_generatetoaddress,
-     "generatetoaddress nblocks \"address\" ( maxtries )\nMine to a specified address and return the block hashes.",
-     2},
-    {"generating", "generatetodescriptor", rpc_generatetodescriptor, args_generatetodescriptor,
-     "generatetodescriptor num_blocks \"descriptor\" ( maxtries )\n"
-     "Mine to a specified descriptor and return the block hashes.",
-     2},
-    {"mining", "submitblock", rpc_submitblock, args_submitblock,
-     "submitblock \"hexdata\" ( \"dummy\" )\nAttempts to submit new block to network.\n"
-     "See https://en.bitcoin.it/wiki/BIP_0022 for full specification.",
-     1},
-    {"mining", "submitheader", rpc_submitheader, args_submitheader,
-     "submitheader \"hexdata\"\n"
-     "Decode the given hexdata as a header and submit it as a candidate chain tip if valid.\n"
-     "Throws when the header is invalid.",
-     1},
-};
-
 void sato_rpc_register_mining(sato_rpc_table_t *t) {
-    sato_rpc_table_add(t, methods, sizeof(methods) / sizeof(methods[0]));
+    static const sato_rpc_impl_t impls[] = {
+        {"generateblock", rpc_generateblock},
+        {"generatetoaddress", rpc_generatetoaddress},
+        {"generatetodescriptor", rpc_generatetodescriptor},
+        {"submitblock", rpc_submitblock},
+        {"submitheader", rpc_submitheader},
+    };
+    sato_rpc_table_bind(t, impls, sizeof(impls) / sizeof(impls[0]));
 }

@@ -1,6 +1,7 @@
 /* The network methods: getconnectioncount, getpeerinfo, getnetworkinfo,
  * getnettotals, addnode, getaddednodeinfo, disconnectnode, ping,
- * setnetworkactive, with Core's fields and errors. */
+ * setnetworkactive, with Core's fields and errors. Their interface is
+ * in spec_net.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,14 @@ static sato_net_t *need_net(sato_rpc_request_t *req) {
     sato_net_t *net = req->ctx ? req->ctx->net : NULL;
     if (net == NULL) sato_rpc_error(req, RPC_CLIENT_P2P_DISABLED, "Error: Peer-to-peer functionality missing or disabled");
     return net;
+}
+
+/* Core answers a command it does not know with the method's help text. */
+static json_t *help_error(sato_rpc_request_t *req) {
+    char *help = sato_rpc_help_text(req->method);
+    sato_rpc_error(req, SATO_RPC_MISC_ERROR, "%s", help);
+    free(help);
+    return NULL;
 }
 
 static json_t *services_names(uint64_t s) {
@@ -172,8 +181,7 @@ static json_t *rpc_getnetworkinfo(sato_rpc_request_t *req) {
 }
 
 static int param_addr(sato_rpc_request_t *req, size_t i, sato_netaddr_t *a) {
-    const char *s;
-    if (!sato_rpc_param_str_required(req, i, &s)) return 0;
+    const char *s = sato_rpc_arg_str(req, i);
     if (!sato_netaddr_parse(a, s, req->ctx->chain->default_port)) {
         sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "Error: Invalid IP address or port: %s (Sato takes IP literals)",
                        s);
@@ -184,13 +192,11 @@ static int param_addr(sato_rpc_request_t *req, size_t i, sato_netaddr_t *a) {
 
 static json_t *rpc_addnode(sato_rpc_request_t *req) {
     sato_net_t *net = need_net(req);
-    const char *cmd;
+    const char *cmd = sato_rpc_arg_str(req, 1);
     sato_netaddr_t a;
-    if (net == NULL) return NULL;
-    if (!sato_rpc_param_str_required(req, 1, &cmd)) return NULL;
     if (strcmp(cmd, "add") != 0 && strcmp(cmd, "remove") != 0 && strcmp(cmd, "onetry") != 0)
-        return sato_rpc_error(req, SATO_RPC_MISC_ERROR,
-                              "addnode \"node\" \"command\" ( v2transport )\ncommand: 'add', 'remove' or 'onetry'");
+        return help_error(req); /* as Core */
+    if (net == NULL) return NULL;
     if (!param_addr(req, 0, &a)) return NULL;
     if (!sato_net_addnode(net, &a, cmd)) {
         if (strcmp(cmd, "add") == 0)
@@ -245,7 +251,7 @@ static json_t *rpc_disconnectnode(sato_rpc_request_t *req) {
         if (!param_addr(req, 0, &a)) return NULL;
         found = sato_net_disconnect(net, &a, 0);
     } else if (sato_rpc_has_param(req, 1)) {
-        if (!sato_rpc_param_int(req, 1, -1, &id)) return NULL;
+        if (!sato_rpc_arg_int(req, 1, INT64_MIN, INT64_MAX, &id)) return NULL;
         found = id >= 0 && sato_net_disconnect(net, NULL, (uint64_t)id);
     } else {
         return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "Only one of address and nodeid should be provided.");
@@ -263,10 +269,8 @@ static json_t *rpc_ping(sato_rpc_request_t *req) {
 
 static json_t *rpc_setnetworkactive(sato_rpc_request_t *req) {
     sato_net_t *net = need_net(req);
-    int active;
     if (net == NULL) return NULL;
-    if (!sato_rpc_param_bool(req, 0, 1, &active)) return NULL;
-    sato_net_set_active(net, active);
+    sato_net_set_active(net, sato_rpc_arg_bool(req, 0));
     return json_boolean(sato_net_active(net));
 }
 
@@ -274,18 +278,15 @@ static json_t *rpc_setnetworkactive(sato_rpc_request_t *req) {
 
 static json_t *rpc_setban(sato_rpc_request_t *req) {
     sato_net_t *net = need_net(req);
-    const char *subnet, *cmd;
-    int64_t bantime = 0;
-    int absolute = 0;
+    const char *subnet = sato_rpc_arg_str(req, 0), *cmd = sato_rpc_arg_str(req, 1);
+    int64_t bantime;
+    int absolute = sato_rpc_arg_bool(req, 3);
     sato_ban_t b;
+    if (strcmp(cmd, "add") != 0 && strcmp(cmd, "remove") != 0) return help_error(req); /* as Core */
     if (net == NULL) return NULL;
-    if (!sato_rpc_param_str_required(req, 0, &subnet) || !sato_rpc_param_str_required(req, 1, &cmd)) return NULL;
-    if (strcmp(cmd, "add") != 0 && strcmp(cmd, "remove") != 0)
-        return sato_rpc_error(req, SATO_RPC_MISC_ERROR,
-                              "setban \"subnet\" \"command\" ( bantime absolute )\ncommand: 'add' or 'remove'");
     if (!sato_subnet_from_text(&b, subnet))
         return sato_rpc_error(req, RPC_CLIENT_INVALID_IP_OR_SUBNET, "Error: Invalid IP/Subnet");
-    if (!sato_rpc_param_int(req, 2, 0, &bantime) || !sato_rpc_param_bool(req, 3, 0, &absolute)) return NULL;
+    if (!sato_rpc_arg_int(req, 2, INT64_MIN, INT64_MAX, &bantime)) return NULL;
     if (strcmp(cmd, "add") == 0) {
         int64_t now = (int64_t)time(NULL);
         b.created = now;
@@ -346,14 +347,14 @@ static const char *net_name(uint8_t id) {
 
 static json_t *rpc_getnodeaddresses(sato_rpc_request_t *req) {
     sato_net_t *net = need_net(req);
-    int64_t count = 1;
-    const char *network = NULL;
+    int64_t count;
+    const char *network = sato_rpc_arg_str(req, 1);
     int id = 0;
     sato_addr_entry_t *list;
     size_t n, i, max;
     json_t *out;
     if (net == NULL) return NULL;
-    if (!sato_rpc_param_int(req, 0, 1, &count) || !sato_rpc_param_str(req, 1, NULL, &network)) return NULL;
+    if (!sato_rpc_arg_int(req, 0, INT64_MIN, INT64_MAX, &count)) return NULL;
     if (count < 0) return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "Address count out of range");
     if (network != NULL) {
         static const char *const names[] = {"ipv4", "ipv6", "onion", "i2p", "cjdns"};
@@ -388,15 +389,13 @@ static json_t *rpc_getnodeaddresses(sato_rpc_request_t *req) {
 
 static json_t *rpc_addpeeraddress(sato_rpc_request_t *req) {
     sato_net_t *net = need_net(req);
-    const char *address;
+    const char *address = sato_rpc_arg_str(req, 0);
     int64_t port;
-    int tried, ok = 0;
+    int tried = sato_rpc_arg_bool(req, 2), ok = 0;
     sato_netaddr_t a;
     json_t *o;
     if (net == NULL) return NULL;
-    if (!sato_rpc_param_str_required(req, 0, &address) || !sato_rpc_param_int(req, 1, 0, &port) ||
-        !sato_rpc_param_bool(req, 2, 0, &tried))
-        return NULL;
+    if (!sato_rpc_arg_int(req, 1, INT64_MIN, INT64_MAX, &port)) return NULL;
     if (port < 0 || port > 65535) return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "port out of range");
     if (sato_netaddr_parse(&a, address, (uint16_t)port) && strchr(address, ']') == NULL) {
         a.port = (uint16_t)port;
@@ -407,52 +406,22 @@ static json_t *rpc_addpeeraddress(sato_rpc_request_t *req) {
     return o;
 }
 
-static const char *const args_none[] = {NULL};
-static const char *const args_nodeaddresses[] = {"count", "network", NULL};
-static const char *const args_addpeer[] = {"address", "port", "tried", NULL};
-static const char *const args_setban[] = {"subnet", "command", "bantime", "absolute", NULL};
-static const char *const args_addnode[] = {"node", "command", "v2transport", NULL};
-static const char *const args_addednode[] = {"node", NULL};
-static const char *const args_disconnect[] = {"address", "nodeid", NULL};
-static const char *const args_active[] = {"state", NULL};
-
-static const sato_rpc_method_t methods[] = {
-    {"network", "addnode", rpc_addnode, args_addnode,
-     "addnode \"node\" \"command\" ( v2transport )\nAttempts to add or remove a node from the addnode list, or to "
-     "try a connection to a node once.\nnode: an IP address with an optional port; command: add, remove or onetry.",
-     2},
-    {"network", "clearbanned", rpc_clearbanned, args_none, "clearbanned\nClear all banned IPs.", 0},
-    {"network", "getnodeaddresses", rpc_getnodeaddresses, args_nodeaddresses,
-     "getnodeaddresses ( count \"network\" )\nReturn known addresses, after filtering for quality and recency.", 0},
-    {"hidden", "addpeeraddress", rpc_addpeeraddress, args_addpeer,
-     "addpeeraddress \"address\" port ( tried )\nAdd the address of a potential peer to an address manager table. "
-     "This RPC is for testing only.",
-     2},
-    {"network", "listbanned", rpc_listbanned, args_none, "listbanned\nList all manually banned IPs/Subnets.", 0},
-    {"network", "setban", rpc_setban, args_setban,
-     "setban \"subnet\" \"command\" ( bantime absolute )\nAttempts to add or remove an IP/Subnet from the banned "
-     "list.",
-     2},
-    {"network", "disconnectnode", rpc_disconnectnode, args_disconnect,
-     "disconnectnode ( \"address\" nodeid )\nImmediately disconnects from the specified peer node.", 0},
-    {"network", "getaddednodeinfo", rpc_getaddednodeinfo, args_addednode,
-     "getaddednodeinfo ( \"node\" )\nReturns information about the given added node, or all added nodes.", 0},
-    {"network", "getconnectioncount", rpc_getconnectioncount, args_none,
-     "getconnectioncount\nReturns the number of connections to other nodes.", 0},
-    {"network", "getnettotals", rpc_getnettotals, args_none,
-     "getnettotals\nReturns information about network traffic, including bytes in, bytes out, and current system "
-     "time.",
-     0},
-    {"network", "getnetworkinfo", rpc_getnetworkinfo, args_none,
-     "getnetworkinfo\nReturns an object containing various state info regarding P2P networking.", 0},
-    {"network", "getpeerinfo", rpc_getpeerinfo, args_none,
-     "getpeerinfo\nReturns data about each connected network peer as a json array of objects.", 0},
-    {"network", "ping", rpc_ping, args_none,
-     "ping\nRequests that a ping be sent to all other nodes, to measure ping time.", 0},
-    {"network", "setnetworkactive", rpc_setnetworkactive, args_active,
-     "setnetworkactive state\nDisable/enable all p2p network activity.", 1},
-};
-
 void sato_rpc_register_net(sato_rpc_table_t *t) {
-    sato_rpc_table_add(t, methods, sizeof(methods) / sizeof(methods[0]));
+    static const sato_rpc_impl_t impls[] = {
+        {"addnode", rpc_addnode},
+        {"addpeeraddress", rpc_addpeeraddress},
+        {"clearbanned", rpc_clearbanned},
+        {"disconnectnode", rpc_disconnectnode},
+        {"getaddednodeinfo", rpc_getaddednodeinfo},
+        {"getconnectioncount", rpc_getconnectioncount},
+        {"getnettotals", rpc_getnettotals},
+        {"getnetworkinfo", rpc_getnetworkinfo},
+        {"getnodeaddresses", rpc_getnodeaddresses},
+        {"getpeerinfo", rpc_getpeerinfo},
+        {"listbanned", rpc_listbanned},
+        {"ping", rpc_ping},
+        {"setban", rpc_setban},
+        {"setnetworkactive", rpc_setnetworkactive},
+    };
+    sato_rpc_table_bind(t, impls, sizeof(impls) / sizeof(impls[0]));
 }

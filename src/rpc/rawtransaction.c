@@ -63,11 +63,10 @@ out:
 }
 
 static json_t *rpc_decoderawtransaction(sato_rpc_request_t *req) {
-    const char *hex;
-    int iswitness_given = sato_rpc_has_param(req, 1), iswitness = 0;
+    const char *hex = sato_rpc_arg_str(req, 0);
+    int iswitness_given = sato_rpc_has_param(req, 1), iswitness = sato_rpc_arg_bool(req, 1);
     sato_tx_t tx;
     json_t *out;
-    if (!sato_rpc_param_str_required(req, 0, &hex) || !sato_rpc_param_bool(req, 1, 0, &iswitness)) return NULL;
     if (!sato_rpc_decode_hex_tx(&tx, hex, !iswitness_given || !iswitness, !iswitness_given || iswitness))
         return sato_rpc_error(req, SATO_RPC_DESERIALIZATION_ERROR, "TX decode failed");
     out = sato_tx_json(req->ctx->chain->addr, &tx, NULL, 0);
@@ -166,11 +165,10 @@ json_t *sato_rpc_decodescript_json(const sato_chain_addr_t *chain, const unsigne
 }
 
 static json_t *rpc_decodescript(sato_rpc_request_t *req) {
-    const char *hex;
+    const char *hex = sato_rpc_arg_str(req, 0);
     unsigned char *script;
     size_t len;
     json_t *out;
-    if (!sato_rpc_param_str_required(req, 0, &hex)) return NULL;
     if ((script = sato_hex_decode_alloc(hex, &len)) == NULL)
         return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "argument must be hexadecimal string (not '%.100s')", hex);
     out = sato_rpc_decodescript_json(req->ctx->chain->addr, script, len);
@@ -178,19 +176,10 @@ static json_t *rpc_decodescript(sato_rpc_request_t *req) {
     return out;
 }
 
-static const char *const args_decoderaw[] = {"hexstring", "iswitness", NULL};
-static const char *const args_decodescript[] = {"hexstring", NULL};
-
-static const sato_rpc_method_t methods[] = {
-    {"rawtransactions", "decoderawtransaction", rpc_decoderawtransaction, args_decoderaw,
-     "decoderawtransaction \"hexstring\" ( iswitness )\n"
-     "Return a JSON object representing the serialized, hex-encoded transaction.\n"
-     "iswitness: whether the hex is a witness serialization (default: try both, as Bitcoin Core).", 1},
-    {"rawtransactions", "decodescript", rpc_decodescript, args_decodescript,
-     "decodescript \"hexstring\"\nDecode a hex-encoded script: asm, desc, type, address, and its P2SH "
-     "and segwit wrappings where those make sense.", 1},
-};
-
 void sato_rpc_register_rawtransaction(sato_rpc_table_t *t) {
-    sato_rpc_table_add(t, methods, sizeof(methods) / sizeof(methods[0]));
+    static const sato_rpc_impl_t impls[] = {
+        {"decoderawtransaction", rpc_decoderawtransaction},
+        {"decodescript", rpc_decodescript},
+    };
+    sato_rpc_table_bind(t, impls, sizeof(impls) / sizeof(impls[0]));
 }

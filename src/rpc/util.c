@@ -28,12 +28,10 @@ static json_t *rpc_validateaddress(sato_rpc_request_t *req) {
     const sato_chain_addr_t *chain = req->ctx->chain->addr;
     unsigned char spk[SATO_ADDRESS_SCRIPT_MAX];
     size_t spklen, nloc = 16, i;
-    const char *str;
+    const char *str = sato_rpc_arg_str(req, 0);
     char addr[SATO_ADDRESS_MAX_LEN], err[256];
     int loc[16];
-    json_t *o;
-    if (!sato_rpc_param_str_required(req, 0, &str)) return NULL;
-    o = json_object();
+    json_t *o = json_object();
     if (sato_address_decode(spk, &spklen, chain, str, strlen(str)) &&
         sato_address_encode(addr, chain, spk, spklen)) {
         json_object_set_new(o, "isvalid", json_true());
@@ -53,13 +51,7 @@ static json_t *rpc_validateaddress(sato_rpc_request_t *req) {
     return o;
 }
 
-static const char *const args_address[] = {"address", NULL};
-
-static const sato_rpc_method_t methods[] = {
-    {"util", "validateaddress", rpc_validateaddress, args_address,
-     "validateaddress \"address\"\nReturn information about the given bitcoin address.", 1},
-};
-
 void sato_rpc_register_util(sato_rpc_table_t *t) {
-    sato_rpc_table_add(t, methods, sizeof(methods) / sizeof(methods[0]));
+    static const sato_rpc_impl_t impls[] = {{"validateaddress", rpc_validateaddress}};
+    sato_rpc_table_bind(t, impls, 1);
 }

@@ -18,12 +18,37 @@ static json_t *fail(sato_rpc_request_t *req) {
     return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "bad %d", 7);
 }
 
-static const char *const echo_args[] = {"a", "b", "c", NULL};
-static const sato_rpc_method_t methods[] = {
-    {"test", "echo", echo, echo_args, "echo", 0},
-    {"test", "fail", fail, echo_args, "fail", 0},
-    {"test", "needs2", echo, echo_args, "needs2 a b ( c )\nEchoes.", 2},
+/* Methods of the test's own: echo takes three untyped optional
+ * arguments, needs2 a required string, a required number and an optional
+ * bool. */
+static const sato_rpc_arg_t echo_args[] = {
+    {.names = "a", .type = SATO_RPC_ARG_STR, .fallback = SATO_RPC_OMITTED, .opts = SATO_RPC_ARG_SKIP_TYPE_CHECK},
+    {.names = "b", .type = SATO_RPC_ARG_STR, .fallback = SATO_RPC_OMITTED, .opts = SATO_RPC_ARG_SKIP_TYPE_CHECK},
+    {.names = "c", .type = SATO_RPC_ARG_STR, .fallback = SATO_RPC_OMITTED, .opts = SATO_RPC_ARG_SKIP_TYPE_CHECK},
+    {0},
 };
+static const sato_rpc_arg_t needs2_args[] = {
+    {.names = "a", .type = SATO_RPC_ARG_STR, .fallback = SATO_RPC_REQUIRED, .description = "A string"},
+    {.names = "b|bee", .type = SATO_RPC_ARG_NUM, .fallback = SATO_RPC_REQUIRED, .description = "A number"},
+    {.names = "c", .type = SATO_RPC_ARG_BOOL, .fallback = SATO_RPC_DEFAULT, .def = "true", .description = "A bool"},
+    {0},
+};
+static const sato_rpc_result_t any_result[] = {{.type = SATO_RPC_RESULT_ANY}, {0}};
+static const sato_rpc_method_t m_echo = {"test", "echo", "Echoes.", echo_args, any_result, "", 0};
+static const sato_rpc_method_t m_fail = {"test", "fail", "Fails.", echo_args, any_result, "", 0};
+static const sato_rpc_method_t m_needs2 = {"test", "needs2", "Echoes.", needs2_args, any_result, "", 0};
+
+/* needs2's help text, as Core would render its RPCHelpMan. */
+static const char needs2_help[] = "needs2 \"a\" b ( c )\n\nEchoes.\n\nArguments:\n"
+                                  "1. a    (string, required) A string\n"
+                                  "2. b    (numeric, required) A number\n"
+                                  "3. c    (boolean, optional, default=true) A bool\n";
+
+/* What the handler read: c with its table default. */
+static json_t *read_args(sato_rpc_request_t *req) {
+    return json_pack("{s:b, s:b}", "c", sato_rpc_arg_bool(req, 2), "has_c", sato_rpc_has_param(req, 2));
+}
+static const sato_rpc_method_t m_read = {"test", "readargs", "Reads.", needs2_args, any_result, "", 0};
 
 static json_t *run(const sato_rpc_table_t *t, const char *body, int *status) {
     char *out = sato_rpc_execute_body(t, NULL, body, strlen(body), status);
@@ -36,11 +61,19 @@ static int err_code(const json_t *reply) {
     return (int)json_integer_value(json_object_get(json_object_get(reply, "error"), "code"));
 }
 
+static const char *err_msg(const json_t *reply) {
+    const char *m = json_string_value(json_object_get(json_object_get(reply, "error"), "message"));
+    return m ? m : "";
+}
+
 static void test_dispatch(void) {
     sato_rpc_table_t *t = sato_rpc_table_create();
     json_t *r;
     int status;
-    sato_rpc_table_add(t, methods, 3);
+    sato_rpc_table_add(t, &m_echo, echo);
+    sato_rpc_table_add(t, &m_fail, fail);
+    sato_rpc_table_add(t, &m_needs2, echo);
+    sato_rpc_table_add(t, &m_read, read_args);
 
     r = run(t, "{\"method\":\"echo\",\"params\":[1,2],\"id\":3}", &status);
     CHECK(status == 200 && json_array_size(json_object_get(r, "result")) == 2);
@@ -80,22 +113,58 @@ static void test_dispatch(void) {
     CHECK(err_code(r) == SATO_RPC_INVALID_REQUEST);
     json_decref(r);
 
-    /* Too few or too many arguments: the help text, RPC_MISC_ERROR. */
-    r = run(t, "{\"method\":\"needs2\",\"params\":[1],\"id\":1}", &status);
-    CHECK(err_code(r) == SATO_RPC_MISC_ERROR &&
-          strcmp(json_string_value(json_object_get(json_object_get(r, "error"), "message")),
-                 "needs2 a b ( c )\nEchoes.") == 0);
+    /* Too few or too many arguments: the whole help text, RPC_MISC_ERROR. */
+    r = run(t, "{\"method\":\"needs2\",\"params\":[\"x\"],\"id\":1}", &status);
+    CHECK(err_code(r) == SATO_RPC_MISC_ERROR && strcmp(err_msg(r), needs2_help) == 0);
     json_decref(r);
-    r = run(t, "{\"method\":\"needs2\",\"params\":[1,2,3,4],\"id\":1}", &status);
+    r = run(t, "{\"method\":\"needs2\",\"params\":[\"x\",2,true,4],\"id\":1}", &status);
     CHECK(err_code(r) == SATO_RPC_MISC_ERROR);
     json_decref(r);
+    /* b alone fills two positions (a is null): a required argument given
+     * as null is a type error, before the handler runs, as in Core. */
     r = run(t, "{\"method\":\"needs2\",\"params\":{\"b\":1},\"id\":1}", &status);
-    /* b alone fills two positions (a is null): the handler's own type
-     * checks answer for a, as in Core. */
-    CHECK(json_is_null(json_array_get(json_object_get(r, "result"), 0)));
+    CHECK(err_code(r) == SATO_RPC_TYPE_ERROR &&
+          strcmp(err_msg(r), "JSON value of type null is not of expected type string") == 0);
     json_decref(r);
-    r = run(t, "{\"method\":\"needs2\",\"params\":[1,2],\"id\":1}", &status);
+    r = run(t, "{\"method\":\"needs2\",\"params\":[\"x\",2],\"id\":1}", &status);
     CHECK(json_array_size(json_object_get(r, "result")) == 2);
+    json_decref(r);
+    /* The types the table gives, checked in order; an optional argument
+     * may be null; untyped ones take anything. */
+    r = run(t, "{\"method\":\"needs2\",\"params\":[\"x\",\"2\"],\"id\":1}", &status);
+    CHECK(err_code(r) == SATO_RPC_TYPE_ERROR &&
+          strcmp(err_msg(r), "JSON value of type string is not of expected type number") == 0);
+    json_decref(r);
+    r = run(t, "{\"method\":\"needs2\",\"params\":[5,\"2\"],\"id\":1}", &status);
+    CHECK(strcmp(err_msg(r), "JSON value of type number is not of expected type string") == 0);
+    json_decref(r);
+    r = run(t, "{\"method\":\"needs2\",\"params\":[\"x\",2.5,1],\"id\":1}", &status);
+    CHECK(strcmp(err_msg(r), "JSON value of type number is not of expected type bool") == 0);
+    json_decref(r);
+    r = run(t, "{\"method\":\"needs2\",\"params\":[\"x\",2,null],\"id\":1}", &status);
+    CHECK(json_array_size(json_object_get(r, "result")) == 3);
+    json_decref(r);
+    r = run(t, "{\"method\":\"echo\",\"params\":[{},[],7],\"id\":1}", &status);
+    CHECK(json_array_size(json_object_get(r, "result")) == 3);
+    json_decref(r);
+    /* An alias by name; both names of one argument: the second is unknown,
+     * as Core's transformNamedArguments leaves it over. */
+    r = run(t, "{\"method\":\"needs2\",\"params\":{\"a\":\"x\",\"bee\":3},\"id\":1}", &status);
+    CHECK(json_integer_value(json_array_get(json_object_get(r, "result"), 1)) == 3);
+    json_decref(r);
+    r = run(t, "{\"method\":\"needs2\",\"params\":{\"a\":\"x\",\"b\":3,\"bee\":4},\"id\":1}", &status);
+    CHECK(err_code(r) == SATO_RPC_INVALID_PARAMETER && strcmp(err_msg(r), "Unknown named parameter bee") == 0);
+    json_decref(r);
+    /* The accessors give the table's default for an absent or null argument. */
+    r = run(t, "{\"method\":\"readargs\",\"params\":[\"x\",1],\"id\":1}", &status);
+    CHECK(json_is_true(json_object_get(json_object_get(r, "result"), "c")));
+    json_decref(r);
+    r = run(t, "{\"method\":\"readargs\",\"params\":[\"x\",1,null],\"id\":1}", &status);
+    CHECK(json_is_true(json_object_get(json_object_get(r, "result"), "c")) &&
+          json_is_false(json_object_get(json_object_get(r, "result"), "has_c")));
+    json_decref(r);
+    r = run(t, "{\"method\":\"readargs\",\"params\":[\"x\",1,false],\"id\":1}", &status);
+    CHECK(json_is_false(json_object_get(json_object_get(r, "result"), "c")));
     json_decref(r);
 
     r = run(t, "nonsense", &status);
