@@ -1,4 +1,6 @@
-/* sato-cli: bitcoin-cli's command line against a Sato node. */
+/* sato-cli: bitcoin-cli's command line against a Sato node. Which
+ * parameters go as JSON comes from the rpc layer's method table, the one
+ * the node checks calls against (sato_rpc_cli_param). */
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -37,66 +39,6 @@ static const sato_arg_def_t cli_options[] = {
     {"version", SATO_ARG_BOOL, SATO_ARG_COMMANDLINE_ONLY, "  Print the version and exit"},
 };
 
-
-/* Parameters sent as JSON values rather than strings, by method and
- * position or name (as bitcoin-cli's conversion table). */
-static const struct {
-    const char *method;
-    int pos;
-    const char *name;
-} json_params[] = {
-    {"getblockhash", 0, "height"},
-    {"getblock", 1, "verbosity"},
-    {"getblock", 1, "verbose"},
-    {"getblockheader", 1, "verbose"},
-    {"gettxout", 1, "n"},
-    {"gettxout", 2, "include_mempool"},
-    {"gettxoutsetinfo", 1, "hash_or_height"},
-    {"gettxoutsetinfo", 2, "use_index"},
-    {"getrawtransaction", 1, "verbosity"},
-    {"getrawtransaction", 1, "verbose"},
-    {"decoderawtransaction", 1, "iswitness"},
-    {"verifychain", 0, "checklevel"},
-    {"verifychain", 1, "nblocks"},
-    {"generatetoaddress", 0, "nblocks"},
-    {"generatetoaddress", 2, "maxtries"},
-    {"generatetodescriptor", 0, "num_blocks"},
-    {"generatetodescriptor", 2, "maxtries"},
-    {"generateblock", 1, "transactions"},
-    {"generateblock", 2, "submit"},
-    {"logging", 0, "include"},
-    {"logging", 1, "exclude"},
-    {"getblockstats", 0, "hash_or_height"},
-    {"getblockstats", 1, "stats"},
-    {"getchaintxstats", 0, "nblocks"},
-    {"waitforblockheight", 0, "height"},
-    {"waitforblockheight", 1, "timeout"},
-    {"waitfornewblock", 0, "timeout"},
-    {"waitforblock", 1, "timeout"},
-    {"scantxoutset", 1, "scanobjects"},
-    {"getnetworkhashps", 0, "nblocks"},
-    {"getnetworkhashps", 1, "height"},
-};
-
-static int is_json_param(const char *method, int pos, const char *name) {
-    size_t i;
-    for (i = 0; i < sizeof(json_params) / sizeof(json_params[0]); i++) {
-        if (strcmp(json_params[i].method, method) != 0) continue;
-        if (name ? strcmp(json_params[i].name, name) == 0 : json_params[i].pos == pos) return 1;
-    }
-    return 0;
-}
-
-/* A parameter value: JSON for the listed ones, otherwise a string. */
-static json_t *param_value(const char *method, int pos, const char *name, const char *text, char *err,
-                           size_t errlen) {
-    json_error_t jerr;
-    json_t *v;
-    if (!is_json_param(method, pos, name)) return json_string(text);
-    v = json_loads(text, JSON_DECODE_ANY, &jerr);
-    if (v == NULL) snprintf(err, errlen, "Error parsing JSON: %s", text);
-    return v;
-}
 
 typedef struct {
     int status;
@@ -413,13 +355,13 @@ int main(int argc, char **argv) {
             }
             memcpy(name, text, (size_t)(eq - text));
             name[eq - text] = '\0';
-            if ((v = param_value(method, -1, name, eq + 1, err, sizeof(err))) == NULL) {
+            if ((v = sato_rpc_cli_param(method, 0, name, eq + 1, err, sizeof(err))) == NULL) {
                 fprintf(stderr, "error: %s\n", err);
                 goto out;
             }
             json_object_set_new(params, name, v);
         } else {
-            if ((v = param_value(method, i - 1, NULL, text, err, sizeof(err))) == NULL) {
+            if ((v = sato_rpc_cli_param(method, (size_t)(i - 1), NULL, text, err, sizeof(err))) == NULL) {
                 fprintf(stderr, "error: %s\n", err);
                 goto out;
             }
