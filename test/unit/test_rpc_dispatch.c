@@ -182,6 +182,37 @@ static void test_dispatch(void) {
     sato_rpc_table_destroy(t);
 }
 
+/* Core's warm-up: every call, known method or not, gets -28 with the
+ * status until the node has loaded; no method is let through. */
+static void test_warmup(void) {
+    sato_rpc_table_t *t = sato_rpc_table_create();
+    sato_rpc_context_t ctx;
+    const char *calls[] = {"{\"method\":\"echo\",\"id\":1}", "{\"method\":\"nope\",\"id\":1}"};
+    size_t i;
+    int status;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.warmup = sato_rpc_warmup_create();
+    sato_rpc_table_add(t, &m_echo, echo);
+    sato_rpc_warmup_set_status(ctx.warmup, "Loading block index\xe2\x80\xa6");
+    for (i = 0; i < 2; i++) {
+        char *out = sato_rpc_execute_body(t, &ctx, calls[i], strlen(calls[i]), &status);
+        json_t *r = json_loads(out, 0, NULL);
+        CHECK(err_code(r) == SATO_RPC_IN_WARMUP && strcmp(err_msg(r), "Loading block index\xe2\x80\xa6") == 0);
+        json_decref(r);
+        free(out);
+    }
+    sato_rpc_warmup_finish(ctx.warmup);
+    for (i = 0; i < 2; i++) {
+        char *out = sato_rpc_execute_body(t, &ctx, calls[i], strlen(calls[i]), &status);
+        json_t *r = json_loads(out, 0, NULL);
+        CHECK(i == 0 ? json_is_null(json_object_get(r, "error")) : err_code(r) == SATO_RPC_METHOD_NOT_FOUND);
+        json_decref(r);
+        free(out);
+    }
+    sato_rpc_warmup_destroy(ctx.warmup);
+    sato_rpc_table_destroy(t);
+}
+
 static void test_base64(void) {
     static const char *const pairs[][2] = {{"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
                                           {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
@@ -238,6 +269,7 @@ static void test_rpcauth(void) {
 
 int main(void) {
     test_dispatch();
+    test_warmup();
     test_base64();
     test_subnets();
     test_rpcauth();
