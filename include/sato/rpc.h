@@ -173,6 +173,9 @@ const sato_rpc_method_t *sato_rpc_method_find(const char *name);
 size_t sato_rpc_method_nargs(const sato_rpc_method_t *m);
 /* Arguments that must be given: up to the last required one. */
 size_t sato_rpc_method_nrequired(const sato_rpc_method_t *m);
+/* Walks the '|'-separated names of an argument: each call gives the next
+ * one (*name, *len, not NUL-terminated) and returns 0 after the last. */
+int sato_rpc_next_name(const char **names, const char **name, size_t *len);
 /* The argument called name (any of its aliases), or NULL; *pos gets its
  * position. */
 const sato_rpc_arg_t *sato_rpc_method_arg(const sato_rpc_method_t *m, const char *name, size_t *pos);

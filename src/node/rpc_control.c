@@ -16,7 +16,7 @@
 static json_t *rpc_stop(sato_rpc_request_t *req) {
     int64_t wait_ms;
     /* Core's hidden argument: milliseconds to wait before answering. */
-    if (!sato_rpc_arg_int(req, 0, 0, INT32_MAX, &wait_ms)) return NULL;
+    if (!sato_rpc_arg_int(req, 0, INT32_MIN, INT32_MAX, &wait_ms)) return NULL;
     sato_node_request_shutdown(req->node);
     if (wait_ms > 0) {
         struct timespec ts = {(time_t)(wait_ms / 1000), (long)(wait_ms % 1000) * 1000000L};

@@ -40,16 +40,23 @@ size_t sato_rpc_method_nrequired(const sato_rpc_method_t *m) {
     return n;
 }
 
+int sato_rpc_next_name(const char **names, const char **name, size_t *len) {
+    const char *bar;
+    if (*names == NULL) return 0;
+    bar = strchr(*names, '|');
+    *name = *names;
+    *len = bar ? (size_t)(bar - *names) : strlen(*names);
+    *names = bar ? bar + 1 : NULL;
+    return 1;
+}
+
 /* Whether key is one of the '|'-separated names. */
 static int name_matches(const char *names, const char *key) {
-    size_t n = strlen(key);
-    for (;;) {
-        const char *bar = strchr(names, '|');
-        size_t len = bar ? (size_t)(bar - names) : strlen(names);
-        if (len == n && memcmp(names, key, n) == 0) return 1;
-        if (bar == NULL) return 0;
-        names = bar + 1;
-    }
+    const char *name;
+    size_t len, n = strlen(key);
+    while (sato_rpc_next_name(&names, &name, &len))
+        if (len == n && memcmp(name, key, n) == 0) return 1;
+    return 0;
 }
 
 const sato_rpc_arg_t *sato_rpc_method_arg(const sato_rpc_method_t *m, const char *name, size_t *pos) {

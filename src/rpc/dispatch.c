@@ -229,18 +229,15 @@ static json_t *positional_params(sato_rpc_request_t *req, const sato_rpc_method_
     size_t i, last = 0, nargs = sato_rpc_method_nargs(m);
     json_t **at = sato_calloc(nargs + 1, sizeof(*at));
     for (i = 0; i < nargs; i++) {
-        const char *names = m->args[i].names;
-        for (;;) {
-            const char *bar = strchr(names, '|');
-            size_t len = bar ? (size_t)(bar - names) : strlen(names);
-            if ((val = json_object_getn(named, names, len)) != NULL) {
+        const char *names = m->args[i].names, *name;
+        size_t len;
+        while (sato_rpc_next_name(&names, &name, &len)) {
+            if ((val = json_object_getn(named, name, len)) != NULL) {
                 at[i] = val;
-                json_object_setn_new(used, names, len, json_true());
+                json_object_setn_new(used, name, len, json_true());
                 last = i + 1;
                 break;
             }
-            if (bar == NULL) break;
-            names = bar + 1;
         }
     }
     json_object_foreach(named, key, val) {
@@ -278,11 +275,11 @@ static int chain_begin(sato_rpc_request_t *req) {
 
 /* After the handler (or a step of it): a method that may have moved the
  * tip reports it, unless the node has already failed. 0 on a failure to
- * report, with req's error set. */
-static int chain_report(sato_rpc_request_t *req) {
+ * report, with req's error set unless it holds the handler's own. */
+static int chain_report(sato_rpc_request_t *req, int keep_error) {
     if (!(req->method->flags & SATO_RPC_MOVES_TIP) || sato_chainctl_failed(req->chain)) return 1;
     if (sato_chainctl_tip_changed(req->chain) != SATO_OK) {
-        sato_rpc_error(req, SATO_RPC_DATABASE_ERROR, "Failed to update the indexes");
+        if (!keep_error) sato_rpc_error(req, SATO_RPC_DATABASE_ERROR, "Failed to update the indexes");
         return 0;
     }
     return 1;
@@ -290,7 +287,7 @@ static int chain_report(sato_rpc_request_t *req) {
 
 int sato_rpc_chain_yield(sato_rpc_request_t *req) {
     sato_chainctl_t *ctl = req->chain;
-    if (!chain_report(req)) return 0;
+    if (!chain_report(req, 0)) return 0;
     sato_chainctl_unlock(ctl);
     req->chain = NULL;
     sched_yield(); /* give a waiting call its turn */
@@ -304,7 +301,7 @@ static json_t *invoke(sato_rpc_request_t *req, sato_rpc_handler_t handler) {
     if (!chain_begin(req)) return NULL;
     result = handler(req);
     if (req->chain != NULL) { /* a failed yield has already let go */
-        if (!chain_report(req) && result != NULL) {
+        if (!chain_report(req, result == NULL) && result != NULL) {
             json_decref(result);
             result = NULL;
         }
@@ -415,6 +412,7 @@ json_t *sato_rpc_execute(const sato_rpc_table_t *t, const sato_rpc_context_t *ct
         if (req.err_code == 0) sato_rpc_error(&req, SATO_RPC_INTERNAL_ERROR, "Internal error");
         goto fail;
     }
+    free(req.err_long);
     if (v2 && id == NULL) { /* a notification: no reply */
         json_decref(result);
         *http_status = 204;

@@ -518,15 +518,11 @@ static json_t *dump_conversions(const sato_rpc_table_t *t) {
         size_t pos;
         for (pos = 0; m->args && m->args[pos].names; pos++) {
             const sato_rpc_arg_t *a = &m->args[pos];
-            const char *names = a->names;
+            const char *names = a->names, *name;
+            size_t len;
             int is_str = a->type == SATO_RPC_ARG_STR || a->type == SATO_RPC_ARG_STR_HEX;
-            for (;;) {
-                const char *bar = strchr(names, '|');
-                size_t len = bar ? (size_t)(bar - names) : strlen(names);
-                json_array_append_new(out, json_pack("[s,I,s%,b]", m->name, (json_int_t)pos, names, len, is_str));
-                if (bar == NULL) break;
-                names = bar + 1;
-            }
+            while (sato_rpc_next_name(&names, &name, &len))
+                json_array_append_new(out, json_pack("[s,I,s%,b]", m->name, (json_int_t)pos, name, len, is_str));
         }
     }
     return out;

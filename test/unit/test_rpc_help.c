@@ -295,16 +295,13 @@ static void test_cli_conversion(void) {
         for (k = 0; k < sato_rpc_method_nargs(m); k++) {
             const sato_rpc_arg_t *a = &m->args[k];
             int str = a->type == SATO_RPC_ARG_STR || a->type == SATO_RPC_ARG_STR_HEX;
-            const char *names = a->names;
+            const char *names = a->names, *alias;
+            size_t len;
             ok &= cli_is(m->name, k, NULL, "7", str ? "\"7\"" : "7");
-            for (;;) {
+            while (sato_rpc_next_name(&names, &alias, &len)) {
                 char name[64];
-                const char *bar = strchr(names, '|');
-                size_t len = bar ? (size_t)(bar - names) : strlen(names);
-                snprintf(name, sizeof(name), "%.*s", (int)len, names);
+                snprintf(name, sizeof(name), "%.*s", (int)len, alias);
                 ok &= cli_is(m->name, 0, name, "7", str ? "\"7\"" : "7");
-                if (bar == NULL) break;
-                names = bar + 1;
             }
         }
     }
