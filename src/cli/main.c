@@ -175,11 +175,12 @@ static char *member_text(const char *text, size_t len, const char *key) {
     return out;
 }
 
-/* bitcoin-cli -getinfo's text, for the parts this node has: the chain.
+/* bitcoin-cli -getinfo's text, for the parts this node has: the chain
+ * and the network.
  * Numbers are printed as the server wrote them, as Core does. The network
  * and wallet sections are left out, with a line saying why, rather than
  * filled with made-up values. */
-static void print_getinfo(const char *body) {
+static void print_getinfo(const char *body, const char *net_body) {
     static const char *const keys[] = {"chain", "blocks", "headers", "verificationprogress", "difficulty"};
     char *v[5];
     size_t start, len, i;
@@ -198,7 +199,18 @@ static void print_getinfo(const char *body) {
     }
     printf("%.4f%%\n", progress * 100);
     printf("Difficulty: %s\n\n", v[4] ? v[4] : "");
-    printf("Network: not available (this node has no P2P networking yet)\n");
+    if (net_body != NULL && sato_json_find_member(net_body, "result", &start, &len)) {
+        static const char *const nkeys[] = {"connections_in", "connections_out", "connections", "version",
+                                            "timeoffset", "relayfee"};
+        char *n[6];
+        for (i = 0; i < 6; i++) n[i] = member_text(net_body + start, len, nkeys[i]);
+        printf("Network: in %s, out %s, total %s\n", n[0] ? n[0] : "", n[1] ? n[1] : "", n[2] ? n[2] : "");
+        printf("Version: %s\nTime offset (s): %s\nProxies: n/a\n", n[3] ? n[3] : "", n[4] ? n[4] : "");
+        printf("Min tx relay fee rate (BTC/kvB): %s\n\n", n[5] ? n[5] : "");
+        for (i = 0; i < 6; i++) free(n[i]);
+    } else {
+        printf("Network: not available (getnetworkinfo failed)\n");
+    }
     printf("Wallet: not available (this node has no wallet yet)\n\n");
     printf("Warnings: (none)\n");
     for (i = 0; i < 5; i++) free(v[i]);
@@ -325,7 +337,8 @@ int main(int argc, char **argv) {
             goto out;
         }
         /* Core batches getnetworkinfo, getblockchaininfo, getwalletinfo
-         * and getbalances; this node serves only the chain part yet. */
+         * and getbalances; this node has no wallet yet, and the network
+         * part is a second call below. */
         extra = sato_realloc(extra, sizeof(*extra));
         extra[nextra++] = sato_strdup("getblockchaininfo");
     }
@@ -430,8 +443,20 @@ int main(int argc, char **argv) {
             rc = code < 0 ? (int)-code : (code > 0 ? (int)code : 1); /* as bitcoin-cli */
             goto out;
         }
-        if (getinfo)
-            print_getinfo(hr.body);
+        if (getinfo) {
+            /* The network part: one more call (Core batches them). */
+            http_reply_t nr;
+            char nerr[256];
+            memset(&nr, 0, sizeof(nr));
+            if (http_post(sato_args_get_str(args, "rpcconnect", "127.0.0.1"), port, authz,
+                          "{\"jsonrpc\":\"1.0\",\"id\":2,\"method\":\"getnetworkinfo\",\"params\":[]}",
+                          (int)sato_args_get_int(args, "rpcclienttimeout", 900), &nr, nerr, sizeof(nerr)) &&
+                nr.status == 200)
+                print_getinfo(hr.body, nr.body);
+            else
+                print_getinfo(hr.body, NULL);
+            free(nr.body);
+        }
         else
             print_result(hr.body);
         rc = 0;
