@@ -307,9 +307,9 @@ static void on_getheaders(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t *p,
     if (blocks) {
         sato_inv_t inv[MAX_GETBLOCKS_RESULTS];
         for (; e != NULL && n < max; e = sato_chainstate_at(cs, e->height + 1)) {
+            if (memcmp(e->hash, m.stop, 32) == 0) break; /* the stop block is not sent (Core) */
             inv[n].type = SATO_MSG_BLOCK;
             memcpy(inv[n++].hash, e->hash, 32);
-            if (memcmp(e->hash, m.stop, 32) == 0) break;
             if (n == max) {
                 memcpy(p->continuation, e->hash, 32);
                 p->have_continuation = 1;

@@ -1,6 +1,6 @@
 """getblocks served as Core serves it; older clients (bcoin 1.0.2 among
 them) sync with getblocks alone: an inv of at most 500 blocks after the
-locator's fork; when the peer then asks for the
+locator's fork, without the stop block; when the peer then asks for the
 500th block, an inv of the tip follows that block, which is what makes the
 peer send its next getblocks."""
 import struct
@@ -41,12 +41,15 @@ def until_pong(p):
         seen.append(cmd)
 
 
-def test_getblocks_continuation(make_node):
+def test_getblocks_stop_and_continuation(make_node):
     a = make_node()
     hashes = a.rpc("generatetoaddress", 510, ADDR)
     genesis = a.rpc("getblockhash", 0)
     p = RawPeer(a.p2pport)
     p.handshake()
+    # The stop block ends the answer and is not in it.
+    p.send(getblocks([genesis], stop=hashes[9]))
+    assert parse_inv(p.wait_for("inv")) == [(MSG_BLOCK, h) for h in hashes[:9]]
     # From a locator's fork: the blocks after it, 500 at most.
     p.send(getblocks([hashes[2], genesis]))
     assert parse_inv(p.wait_for("inv")) == [(MSG_BLOCK, h) for h in hashes[3:503]]
