@@ -59,6 +59,11 @@ typedef struct sato_peer {
     char user_agent[SATO_MAX_SUBVERSION_LENGTH + 1];
     int relay, wtxidrelay, addrv2, prefers_headers, sent_sendheaders;
     unsigned char announced[32]; /* the last tip announced to it */
+    /* The last block of a getblocks answer cut at 500 (Core's
+     * m_continuation_block): when the peer asks for it, an inv of our tip
+     * makes it send the next getblocks. */
+    unsigned char continuation[32];
+    int have_continuation;
     /* addresses */
     int getaddr_answered;   /* once per connection (Core) */
     double addr_tokens;     /* Core's token bucket for addr processing */

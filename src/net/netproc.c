@@ -307,9 +307,13 @@ static void on_getheaders(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t *p,
     if (blocks) {
         sato_inv_t inv[MAX_GETBLOCKS_RESULTS];
         for (; e != NULL && n < max; e = sato_chainstate_at(cs, e->height + 1)) {
+            if (memcmp(e->hash, m.stop, 32) == 0) break; /* the stop block is not sent (Core) */
             inv[n].type = SATO_MSG_BLOCK;
             memcpy(inv[n++].hash, e->hash, 32);
-            if (memcmp(e->hash, m.stop, 32) == 0) break;
+            if (n == max) {
+                memcpy(p->continuation, e->hash, 32);
+                p->have_continuation = 1;
+            }
         }
         if (n > 0) {
             sato_msg_inv_write(&b, inv, n);
@@ -381,6 +385,16 @@ static void on_getdata(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t *p, co
             sato_block_write(&b, &blk, (m.items[i].type & SATO_MSG_WITNESS_FLAG) != 0);
             net_send(net, p, "block", b.data, b.len);
             sato_block_clear(&blk);
+            if (p->have_continuation && memcmp(e->hash, p->continuation, 32) == 0) {
+                /* Right after that block, even if the peer has our tip. */
+                sato_inv_t tip;
+                tip.type = SATO_MSG_BLOCK;
+                memcpy(tip.hash, sato_chainstate_tip(cs)->hash, 32);
+                b.len = 0;
+                sato_msg_inv_write(&b, &tip, 1);
+                net_send(net, p, "inv", b.data, b.len);
+                p->have_continuation = 0;
+            }
         } else if (type == SATO_MSG_TX || type == SATO_MSG_WTX) {
             missing[nmissing++] = m.items[i]; /* no mempool yet */
         }
