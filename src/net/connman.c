@@ -534,6 +534,7 @@ static sato_peer_t *peer_new(sato_net_t *net, struct bufferevent *bev, const sat
     p->conn_time = net_now(net);
     p->last_ping = p->min_ping = -1;
     p->addr_tokens = 1;
+    p->best_known_height = p->common_height = -1;
     p->addr_tokens_ms = net_now_ms(net);
     sato_msgreader_init(&p->reader, net->cfg.params->magic);
     p->next = net->peers;
@@ -576,6 +577,10 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
         return;
     }
     evutil_make_socket_nonblocking(fd);
+    {
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    }
     bev = bufferevent_socket_new(net->cfg.base, fd, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_THREADSAFE);
     if (bev != NULL) {
         sato_peer_t *p = peer_new(net, bev, &a, 1);
@@ -914,10 +919,10 @@ size_t sato_net_peers(sato_net_t *net, sato_peer_info_t **out) {
         x->manual = p->manual;
         x->noban = p->noban;
         x->starting_height = p->start_height;
-        x->synced_headers = -1;
-        x->synced_blocks = -1;
+        x->synced_headers = p->best_known_height;
+        x->synced_blocks = p->common_height;
         x->inflight = (size_t)p->n_inflight;
-        for (k = 0; k < p->n_inflight; k++) x->inflight_heights[k] = 0;
+        for (k = 0; k < p->n_inflight; k++) x->inflight_heights[k] = (uint64_t)p->inflight[k].height;
         x->connection_type = p->inbound ? "inbound" : p->manual ? "manual" : "outbound-full-relay";
         x->time_offset = p->time_offset;
         x->handshake_done = p->handshake_done;

@@ -35,6 +35,7 @@ typedef struct qmsg {
 typedef struct {
     unsigned char hash[32];
     int64_t since_ms;
+    int32_t height;
 } inflight_t;
 
 typedef struct sato_peer {
@@ -86,6 +87,7 @@ typedef struct sato_peer {
     /* sync (message thread, under the lock) */
     unsigned char best_known[32]; /* hash of the best header the peer has */
     int have_best_known;
+    int32_t best_known_height, common_height; /* for getpeerinfo; -1 unknown */
     int64_t last_getheaders;
     inflight_t inflight[MAX_BLOCKS_IN_FLIGHT];
     int n_inflight;

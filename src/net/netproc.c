@@ -69,6 +69,7 @@ static void update_best_known(sato_chainstate_t *cs, sato_peer_t *p, const sato_
     if (cur == NULL || sato_u256_cmp(&e->chain_work, &cur->chain_work) > 0) {
         memcpy(p->best_known, e->hash, 32);
         p->have_best_known = 1;
+        p->best_known_height = e->height;
     }
 }
 
@@ -113,6 +114,7 @@ static void request_blocks(sato_net_t *net, sato_chainstate_t *cs, sato_peer_t *
     if ((best = peer_best(cs, p)) == NULL || sato_u256_cmp(&best->chain_work, &tip->chain_work) <= 0) return;
     if (best->status & SATO_BLOCKNODE_FAILED_MASK) return;
     fork = sato_blocknode_fork(tip, best);
+    p->common_height = fork->height;
     end = fork->height + BLOCK_DOWNLOAD_WINDOW;
     for (h = fork->height + 1; h <= best->height && p->n_inflight + (int)n < MAX_BLOCKS_IN_FLIGHT; h++) {
         const sato_blocknode_t *e = sato_blocknode_ancestor(best, h);
@@ -134,6 +136,7 @@ static void request_blocks(sato_net_t *net, sato_chainstate_t *cs, sato_peer_t *
         memcpy(want[n].hash, e->hash, 32);
         memcpy(p->inflight[p->n_inflight + (int)n].hash, e->hash, 32);
         p->inflight[p->n_inflight + (int)n].since_ms = now_ms;
+        p->inflight[p->n_inflight + (int)n].height = h;
         n++;
         if (staller == NULL) staller = p;
     }

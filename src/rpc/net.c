@@ -98,7 +98,12 @@ static json_t *rpc_getpeerinfo(sato_rpc_request_t *req) {
         json_object_set_new(o, "presynced_headers", json_integer(-1));
         json_object_set_new(o, "synced_headers", json_integer(p->synced_headers));
         json_object_set_new(o, "synced_blocks", json_integer(p->synced_blocks));
-        json_object_set_new(o, "inflight", json_array());
+        {
+            json_t *inflight = json_array();
+            size_t k;
+            for (k = 0; k < p->inflight; k++) json_array_append_new(inflight, json_integer((json_int_t)p->inflight_heights[k]));
+            json_object_set_new(o, "inflight", inflight);
+        }
         json_object_set_new(o, "addr_relay_enabled", json_true());
         json_object_set_new(o, "addr_processed", json_integer((json_int_t)p->addr_processed));
         json_object_set_new(o, "addr_rate_limited", json_integer((json_int_t)p->addr_rate_limited));

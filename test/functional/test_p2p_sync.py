@@ -86,6 +86,8 @@ def test_net_rpcs_and_bans(make_node):
     assert peer["addr"] == addr(a) and peer["inbound"] is False and peer["connection_type"] == "manual"
     assert peer["version"] == 70016 and peer["subver"].startswith("/Sato:")
     assert "NETWORK" in peer["servicesnames"] and "WITNESS" in peer["servicesnames"]
+    wait_until(lambda: b.rpc("getpeerinfo")[0]["synced_headers"] == 3, 30, "synced_headers")
+    assert b.rpc("getpeerinfo")[0]["synced_blocks"] in (2, 3) and b.rpc("getpeerinfo")[0]["inflight"] == []
     info = b.rpc("getnetworkinfo")
     assert info["connections"] == 1 and info["connections_out"] == 1 and info["networkactive"] is True
     assert b.rpc("getaddednodeinfo")[0]["addednode"] == addr(a)
