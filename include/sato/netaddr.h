@@ -30,6 +30,10 @@ typedef struct {
     uint16_t port;                    /* host order */
 } sato_netaddr_t;
 
+/* Core's network names: "ipv4", "ipv6", "onion", "i2p", "cjdns";
+ * "unroutable" for anything else. */
+const char *sato_netaddr_network_name(uint8_t net);
+
 /* The length a known network's address must have; 0 for an unknown id. */
 size_t sato_netaddr_size(uint8_t net);
 

@@ -879,17 +879,6 @@ void sato_net_stop(sato_net_t *net) {
 
 /* ---- queries and controls for RPC ---- */
 
-static const char *network_name(const sato_netaddr_t *a) {
-    switch (a->net) {
-    case SATO_NET_IPV4: return "ipv4";
-    case SATO_NET_IPV6: return "ipv6";
-    case SATO_NET_TORV3: return "onion";
-    case SATO_NET_I2P: return "i2p";
-    case SATO_NET_CJDNS: return "cjdns";
-    }
-    return "unroutable";
-}
-
 size_t sato_net_peers(sato_net_t *net, sato_peer_info_t **out) {
     sato_peer_t *p;
     size_t n = 0, i = 0;
@@ -902,7 +891,7 @@ size_t sato_net_peers(sato_net_t *net, sato_peer_info_t **out) {
         int k;
         x->id = p->id;
         addr_text(x->addr, &p->addr);
-        x->network = network_name(&p->addr);
+        x->network = sato_netaddr_network_name(p->addr.net);
         x->services = p->services;
         x->relay_txes = p->relay;
         x->last_send = p->last_send;

@@ -12,6 +12,17 @@ static const unsigned char V4_MAPPED[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 
 /* Core's network classes, which GetGroup puts first. */
 enum { CLASS_UNROUTABLE = 0, CLASS_IPV4 = 1, CLASS_IPV6 = 2, CLASS_ONION = 3, CLASS_I2P = 4, CLASS_CJDNS = 5 };
 
+const char *sato_netaddr_network_name(uint8_t net) {
+    switch (net) {
+    case SATO_NET_IPV4: return "ipv4";
+    case SATO_NET_IPV6: return "ipv6";
+    case SATO_NET_TORV3: return "onion";
+    case SATO_NET_I2P: return "i2p";
+    case SATO_NET_CJDNS: return "cjdns";
+    }
+    return "unroutable";
+}
+
 size_t sato_netaddr_size(uint8_t net) {
     switch (net) {
     case SATO_NET_IPV4: return 4;

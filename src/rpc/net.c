@@ -339,16 +339,6 @@ static json_t *rpc_clearbanned(sato_rpc_request_t *req) {
     return json_null();
 }
 
-static const char *net_name(uint8_t id) {
-    switch (id) {
-    case SATO_NET_IPV4: return "ipv4";
-    case SATO_NET_IPV6: return "ipv6";
-    case SATO_NET_TORV3: return "onion";
-    case SATO_NET_I2P: return "i2p";
-    case SATO_NET_CJDNS: return "cjdns";
-    }
-    return "unroutable";
-}
 
 static json_t *rpc_getnodeaddresses(sato_rpc_request_t *req) {
     sato_net_t *net = need_net(req);
@@ -385,7 +375,7 @@ static json_t *rpc_getnodeaddresses(sato_rpc_request_t *req) {
         json_object_set_new(o, "services", json_integer((json_int_t)list[i].services));
         json_object_set_new(o, "address", json_string(a));
         json_object_set_new(o, "port", json_integer(list[i].addr.port));
-        json_object_set_new(o, "network", json_string(net_name(list[i].addr.net)));
+        json_object_set_new(o, "network", json_string(sato_netaddr_network_name(list[i].addr.net)));
         json_array_append_new(out, o);
     }
     free(list);
