@@ -115,6 +115,16 @@ SATO_NODISCARD sato_err_t sato_chainstate_process_block(sato_chainstate_t *cs, s
 SATO_NODISCARD sato_err_t sato_chainstate_process_headers(sato_chainstate_t *cs, sato_block_state_t *st,
                                            const sato_block_header_t *headers, size_t n);
 
+/* The same for headers whose chain the peer layer has already shown to
+ * carry enough work with constant memory (Core's HeadersSyncState, then
+ * ProcessNewBlockHeaders with min_pow_checked): no low-work refusal, every
+ * other check. */
+SATO_NODISCARD sato_err_t sato_chainstate_process_presynced_headers(sato_chainstate_t *cs, sato_block_state_t *st,
+                                                                    const sato_block_header_t *headers, size_t n);
+/* The anti-DoS threshold a header chain must reach to be stored (Core's
+ * GetAntiDoSWorkThreshold). */
+void sato_chainstate_antidos_work(const sato_chainstate_t *cs, sato_u256_t *out);
+
 /* Core's TestBlockValidity for a block on top of the active tip, proof of
  * work not checked: the header in context, CheckBlock, ContextualCheckBlock
  * and ConnectBlock into a scratch view that is thrown away. Changes

@@ -192,7 +192,7 @@ void chain_rebuild_candidates(sato_chainstate_t *cs) {
 /* ---- headers ---- */
 
 static void anti_dos_threshold(const sato_chainstate_t *cs, sato_u256_t *out) {
-    sato_blocknode_t *tip = chain_tip(cs);
+    const sato_blocknode_t *tip = chain_tip(cs);
     sato_u256_t proof, near;
     sato_pow_block_proof(&proof, tip->header.bits);
     sato_u256_mul_u32(&proof, &proof, 144);
@@ -236,8 +236,8 @@ static void accept_header(sato_chainstate_t *cs, sato_block_state_t *st,
     *out = e;
 }
 
-sato_err_t sato_chainstate_process_headers(sato_chainstate_t *cs, sato_block_state_t *st,
-                                           const sato_block_header_t *headers, size_t n) {
+static sato_err_t process_headers(sato_chainstate_t *cs, sato_block_state_t *st,
+                                  const sato_block_header_t *headers, size_t n, int work_checked) {
     sato_blocknode_t *prev, *e = NULL;
     sato_u256_t work, proof, threshold;
     unsigned char hash[32], last[32];
@@ -260,7 +260,7 @@ sato_err_t sato_chainstate_process_headers(sato_chainstate_t *cs, sato_block_sta
         sato_u256_add(&work, &work, &proof);
     }
     anti_dos_threshold(cs, &threshold);
-    if (sato_u256_cmp(&work, &threshold) < 0) {
+    if (!work_checked && sato_u256_cmp(&work, &threshold) < 0) {
         sato_validation_invalid(st, SATO_BLOCK_HEADER_LOW_WORK, "too-little-chainwork", NULL);
         return SATO_OK;
     }
@@ -270,6 +270,20 @@ sato_err_t sato_chainstate_process_headers(sato_chainstate_t *cs, sato_block_sta
         if (e == NULL) return SATO_OK;
     }
     return SATO_OK;
+}
+
+sato_err_t sato_chainstate_process_headers(sato_chainstate_t *cs, sato_block_state_t *st,
+                                           const sato_block_header_t *headers, size_t n) {
+    return process_headers(cs, st, headers, n, 0);
+}
+
+sato_err_t sato_chainstate_process_presynced_headers(sato_chainstate_t *cs, sato_block_state_t *st,
+                                                     const sato_block_header_t *headers, size_t n) {
+    return process_headers(cs, st, headers, n, 1);
+}
+
+void sato_chainstate_antidos_work(const sato_chainstate_t *cs, sato_u256_t *out) {
+    anti_dos_threshold(cs, out);
 }
 
 /* ---- blocks ---- */

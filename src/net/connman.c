@@ -21,6 +21,7 @@
 
 #include "net_internal.h"
 #include "sato/addrman.h"
+#include "sato/headerssync.h"
 #include "sato/log.h"
 #include "sato/mem.h"
 #include "sato/random.h"
@@ -60,6 +61,7 @@ static void addr_text(char out[SATO_NETADDR_STRLEN], const sato_netaddr_t *a) {
 /* ---- peers ---- */
 
 static void peer_free(sato_peer_t *p) {
+    sato_headerssync_destroy(p->hss);
     while (p->q_head) {
         qmsg_t *m = p->q_head;
         p->q_head = m->next;

@@ -88,6 +88,8 @@ typedef struct sato_peer {
     unsigned char best_known[32]; /* hash of the best header the peer has */
     int have_best_known;
     int32_t best_known_height, common_height; /* for getpeerinfo; -1 unknown */
+    struct sato_headerssync *hss; /* a low-work header chain being presynced */
+    unsigned char hss_start[32];  /* the block it forks from */
     int64_t last_getheaders;
     inflight_t inflight[MAX_BLOCKS_IN_FLIGHT];
     int n_inflight;

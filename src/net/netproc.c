@@ -11,7 +11,10 @@
 #include "sato/chainstate.h"
 #include "sato/log.h"
 #include "sato/mem.h"
+#include "sato/headerssync.h"
 #include "sato/hex.h"
+#include "sato/pow.h"
+#include "sato/random.h"
 
 #define GETHEADERS_TIMEOUT_S 120 /* Core's HEADERS_RESPONSE_TIME */
 #define MAX_BLOCKS_TO_ANNOUNCE 8
@@ -179,12 +182,88 @@ static void on_sync(sato_net_t *net, sato_chainstate_t *cs, sato_peer_t *p) {
     if (p->services & (SATO_NODE_NETWORK | SATO_NODE_NETWORK_LIMITED)) send_getheaders(net, p, sync_start(cs), 1);
 }
 
+/* getheaders continuing a presync: its own position first, then the
+ * locator of the block the peer's chain forks from. */
+static void send_presync_getheaders(sato_net_t *net, sato_chainstate_t *cs, sato_peer_t *p) {
+    unsigned char loc[65][32], stop[32] = {0};
+    sato_buf_t b;
+    size_t n;
+    sato_headerssync_next_from(p->hss, loc[0]);
+    n = 1 + make_locator(sato_chainstate_lookup(cs, p->hss_start), loc + 1, 64);
+    sato_buf_init(&b);
+    sato_msg_locator_write(&b, SATO_PROTOCOL_VERSION, (const unsigned char(*)[32])loc, n, stop);
+    net_send(net, p, "getheaders", b.data, b.len);
+    sato_buf_clear(&b);
+    p->last_getheaders = net_now(net);
+}
+
+/* Stores headers; returns 0 on a storage error or an invalid header (the
+ * peer was dealt with). */
+static int store_headers(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t *p, const sato_block_header_t *h,
+                         size_t n, int presynced) {
+    sato_chainstate_t *cs = sato_chainctl_chainstate(ctl);
+    sato_block_state_t st;
+    sato_err_t err;
+    unsigned char last[32];
+    sato_validation_state_init(&st);
+    err = presynced ? sato_chainstate_process_presynced_headers(cs, &st, h, n)
+                    : sato_chainstate_process_headers(cs, &st, h, n);
+    if (err != SATO_OK) {
+        (void)sato_chainctl_fatal(ctl, err, "Failed to store headers");
+        return 0;
+    }
+    if (!sato_validation_is_valid(&st)) {
+        char why[400];
+        if (st.result == SATO_BLOCK_HEADER_LOW_WORK || st.result == SATO_BLOCK_TIME_FUTURE) return 0;
+        sato_validation_state_string(why, sizeof(why), &st);
+        net_misbehaving(net, p, why);
+        return 0;
+    }
+    sato_block_header_hash(last, &h[n - 1]);
+    update_best_known(cs, p, sato_chainstate_lookup(cs, last));
+    return 1;
+}
+
+/* A headers message while presyncing (Core's
+ * IsContinuationOfLowWorkHeadersSync). */
+static void continue_presync(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t *p, const sato_msg_headers_t *m) {
+    sato_chainstate_t *cs = sato_chainctl_chainstate(ctl);
+    sato_hss_result_t r;
+    int full = m->n == SATO_MAX_HEADERS_RESULTS;
+    sato_headerssync_process(p->hss, m->headers, m->n, full, &r);
+    if (!r.success) sato_log_printf("Initial headers sync aborted with peer=%llu: %s", (unsigned long long)p->id, r.why);
+    if (r.n_ready > 0 && !store_headers(net, ctl, p, r.ready, r.n_ready, 1)) {
+        free(r.ready);
+        sato_headerssync_destroy(p->hss);
+        p->hss = NULL;
+        return;
+    }
+    if (r.success && r.request_more && sato_headerssync_phase(p->hss) != SATO_HSS_FINAL) {
+        send_presync_getheaders(net, cs, p);
+    } else {
+        int done = r.success && sato_headerssync_phase(p->hss) == SATO_HSS_FINAL;
+        if (done)
+            sato_log_printf("Initial headers sync complete with peer=%llu: releasing all at height=%d",
+                            (unsigned long long)p->id, p->best_known_height);
+        sato_headerssync_destroy(p->hss);
+        p->hss = NULL;
+        /* The rest of the chain, if any, comes as ordinary headers. */
+        if (done && full && r.n_ready > 0) {
+            unsigned char last[32];
+            sato_block_header_hash(last, &r.ready[r.n_ready - 1]);
+            send_getheaders(net, p, sato_chainstate_lookup(cs, last), 1);
+        }
+    }
+    free(r.ready);
+}
+
 static void on_headers(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t *p, const unsigned char *d, size_t len) {
     sato_chainstate_t *cs = sato_chainctl_chainstate(ctl);
     sato_msg_headers_t m;
-    sato_block_state_t st;
     sato_msg_result_t r = sato_msg_headers_read(&m, d, len);
-    sato_err_t err = SATO_OK;
+    const sato_blocknode_t *prev;
+    sato_u256_t limit, work, threshold;
+    size_t i;
     if (r == SATO_MSG_OVERSIZED) {
         net_misbehaving(net, p, "headers message size too large");
         return;
@@ -192,29 +271,73 @@ static void on_headers(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t *p, co
     if (r != SATO_MSG_OK) return;
     p->last_getheaders = 0; /* answered: the next may go at once */
     if (m.n == 0) goto out;
-    sato_validation_state_init(&st);
-    if (sato_chainstate_lookup(cs, m.headers[0].prev_hash) == NULL) {
+    /* Core's CheckHeadersPoW and continuity, before anything else. */
+    sato_chainparams_pow_limit(&limit, net->cfg.params);
+    for (i = 0; i < m.n; i++) {
+        unsigned char h[32];
+        sato_block_header_hash(h, &m.headers[i]);
+        if (!sato_pow_check(h, m.headers[i].bits, &limit)) {
+            net_misbehaving(net, p, "header with invalid proof of work");
+            goto out;
+        }
+        if (i > 0) {
+            unsigned char prev_hash[32];
+            sato_block_header_hash(prev_hash, &m.headers[i - 1]);
+            if (memcmp(m.headers[i].prev_hash, prev_hash, 32) != 0) {
+                net_misbehaving(net, p, "non-continuous headers sequence");
+                goto out;
+            }
+        }
+    }
+    if (p->hss != NULL) {
+        continue_presync(net, ctl, p, &m);
+        goto out;
+    }
+    if ((prev = sato_chainstate_lookup(cs, m.headers[0].prev_hash)) == NULL) {
         /* Does not connect: ask from our best header (not punished). */
         send_getheaders(net, p, sato_chainstate_best_header(cs), 1);
         goto out;
     }
-    err = sato_chainstate_process_headers(cs, &st, m.headers, m.n);
-    if (err != SATO_OK) {
-        (void)sato_chainctl_fatal(ctl, err, "Failed to store headers");
-        goto out;
+    /* Core's TryLowWorkHeadersSync: a chain below the anti-DoS threshold
+     * is presynced with constant memory when the peer has more (a full
+     * message), and ignored otherwise. */
+    work = prev->chain_work;
+    for (i = 0; i < m.n; i++) {
+        sato_u256_t proof;
+        sato_pow_block_proof(&proof, m.headers[i].bits);
+        sato_u256_add(&work, &work, &proof);
     }
-    if (!sato_validation_is_valid(&st)) {
-        char why[400];
-        if (st.result == SATO_BLOCK_HEADER_LOW_WORK || st.result == SATO_BLOCK_TIME_FUTURE) goto out;
-        sato_validation_state_string(why, sizeof(why), &st);
-        net_misbehaving(net, p, why);
-        goto out;
-    }
-    {
+    sato_chainstate_antidos_work(cs, &threshold);
+    if (sato_u256_cmp(&work, &threshold) < 0) {
         unsigned char last[32];
         sato_block_header_hash(last, &m.headers[m.n - 1]);
-        update_best_known(cs, p, sato_chainstate_lookup(cs, last));
-        if (m.n == SATO_MAX_HEADERS_RESULTS) send_getheaders(net, p, sato_chainstate_lookup(cs, last), 1);
+        if (sato_chainstate_lookup(cs, last) != NULL) goto out; /* nothing new */
+        if (m.n == SATO_MAX_HEADERS_RESULTS) {
+            sato_hss_start_t start;
+            unsigned char rnd[24];
+            sato_random_bytes(rnd, sizeof(rnd));
+            memcpy(start.hash, prev->hash, 32);
+            start.height = prev->height;
+            start.chain_work = prev->chain_work;
+            start.bits = prev->header.bits;
+            start.median_time_past = sato_blocknode_median_time_past(prev);
+            memcpy(p->hss_start, prev->hash, 32);
+            p->hss = sato_headerssync_create(net->cfg.params, &start, &threshold, net_now(net), sato_le64(rnd),
+                                             sato_le64(rnd + 8), sato_le64(rnd + 16));
+            sato_log_printf("Ignoring low-work chain (height=%d) from peer=%llu; presyncing it",
+                            (int)(prev->height + (int32_t)m.n), (unsigned long long)p->id);
+            continue_presync(net, ctl, p, &m);
+        } else {
+            SATO_DEBUG(SATO_LOG_NET, "Ignoring low-work chain (height=%d) from peer=%llu",
+                       (int)(prev->height + (int32_t)m.n), (unsigned long long)p->id);
+        }
+        goto out;
+    }
+    if (!store_headers(net, ctl, p, m.headers, m.n, 0)) goto out;
+    if (m.n == SATO_MAX_HEADERS_RESULTS) {
+        unsigned char last[32];
+        sato_block_header_hash(last, &m.headers[m.n - 1]);
+        send_getheaders(net, p, sato_chainstate_lookup(cs, last), 1);
     }
     request_blocks(net, cs, p);
 out:

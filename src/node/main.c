@@ -544,6 +544,26 @@ static int run(sato_node_t *node, int argc, char **argv) {
         return 1;
     }
     node->chain = sato_chainparams_by_name(sato_args_chain(node->args));
+    if (sato_args_is_set(node->args, "minimumchainwork")) {
+        /* Core's debug option: the params are copied so every layer sees it. */
+        const char *hex = sato_args_get(node->args, "minimumchainwork");
+        size_t n = strlen(hex), i;
+        if (n > 2 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) hex += 2, n -= 2;
+        for (i = 0; i < n; i++)
+            if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f') || (hex[i] >= 'A' && hex[i] <= 'F')))
+                break;
+        if (n == 0 || n > 64 || i != n) {
+            fprintf(stderr, "Error: Invalid non-hex (%s) minimum chain work value specified\n",
+                    sato_args_get(node->args, "minimumchainwork"));
+            return 1;
+        }
+        memset(node->min_work_hex, '0', 64);
+        memcpy(node->min_work_hex + 64 - n, hex, n);
+        node->min_work_hex[64] = '\0';
+        node->chain_copy = *node->chain;
+        node->chain_copy.minimum_chain_work_hex = node->min_work_hex;
+        node->chain = &node->chain_copy;
+    }
     node->chaindir = path_join(node->datadir, node->chain->subdir);
     if (!mkdirs(node->chaindir)) {
         fprintf(stderr, "Error: cannot create data directory %s: %s\n", node->chaindir, strerror(errno));

@@ -18,6 +18,8 @@ struct event_base;
 typedef struct {
     sato_args_t *args;
     const sato_chainparams_t *chain;
+    sato_chainparams_t chain_copy; /* the network's, changed by -minimumchainwork */
+    char min_work_hex[65];
     char *datadir;       /* -datadir */
     char *chaindir;      /* datadir plus the chain's subdirectory */
     char *cookie_path;

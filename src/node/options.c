@@ -31,6 +31,8 @@ const sato_arg_def_t sato_node_options[] = {
     {"assumevalid", SATO_ARG_STRING, 0,
      "=<hex>  Assume this block and its ancestors valid and skip their script checks (0: check all; "
      "default: the network's, as Core)"},
+    {"minimumchainwork", SATO_ARG_STRING, 0,
+     "=<hex>  (debug) Minimum work assumed to exist on a valid chain (default: the network's, as Core)"},
     {"checkblocks", SATO_ARG_INT, 0, "=<n>  Blocks to check at start (default: 6, 0 = all)"},
     {"txindex", SATO_ARG_BOOL, 0, "  Maintain a full transaction index, used by getrawtransaction (default: 0)"},
     {"listen", SATO_ARG_BOOL, 0, "  Accept connections from outside (default: 1 if no -connect)"},
