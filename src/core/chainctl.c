@@ -26,6 +26,8 @@ struct sato_chainctl {
     sato_chain_listener_t listeners[SATO_CHAINCTL_MAX_LISTENERS];
     size_t n_listeners;
     int left_ibd;
+    int64_t progress_at_ms;   /* when the last sync progress line was logged */
+    int32_t progress_height;
     int failed;
     int interrupted; /* read and written atomically */
 };
@@ -200,6 +202,40 @@ static void log_update_tip(sato_chainctl_t *ctl, const sato_blocknode_t *e) {
                     sato_chainstate_cache_count(ctl->cs));
 }
 
+static int64_t mono_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* During initial download, every 10 seconds: how far, how fast, how long
+ * to the best header we know. */
+static void log_progress(sato_chainctl_t *ctl, const sato_blocknode_t *tip) {
+    int64_t now = mono_ms();
+    const sato_blocknode_t *best = sato_chainstate_best_header(ctl->cs);
+    if (ctl->progress_at_ms == 0) {
+        ctl->progress_at_ms = now;
+        ctl->progress_height = tip->height;
+        return;
+    }
+    if (now - ctl->progress_at_ms < 10000 || !sato_chainctl_ibd(ctl)) return;
+    {
+        double rate = (double)(tip->height - ctl->progress_height) * 1000.0 / (double)(now - ctl->progress_at_ms);
+        int32_t left = best->height > tip->height ? best->height - tip->height : 0;
+        char eta[32];
+        if (rate > 0 && left > 0) {
+            long secs = (long)(left / rate);
+            snprintf(eta, sizeof(eta), "%ldh%02ldm%02lds", secs / 3600, secs / 60 % 60, secs % 60);
+        } else {
+            snprintf(eta, sizeof(eta), "unknown");
+        }
+        sato_log_printf("Synchronizing blocks: height=%d of %d (progress %.2f%%), %.1f blocks/s, ETA %s",
+                        (int)tip->height, (int)best->height, 100.0 * sato_chainctl_progress(ctl, tip), rate, eta);
+    }
+    ctl->progress_at_ms = now;
+    ctl->progress_height = tip->height;
+}
+
 sato_err_t sato_chainctl_tip_changed(sato_chainctl_t *ctl) {
     const sato_blocknode_t *tip = sato_chainstate_tip(ctl->cs), *fork;
     int32_t h;
@@ -222,6 +258,7 @@ sato_err_t sato_chainctl_tip_changed(sato_chainctl_t *ctl) {
     for (h = fork ? fork->height + 1 : 0; h <= tip->height; h++)
         log_update_tip(ctl, sato_chainstate_at(ctl->cs, h));
     ctl->notified = tip;
+    log_progress(ctl, tip);
     {
         size_t i;
         for (i = 0; i < ctl->n_listeners; i++) ctl->listeners[i].tip_changed(ctl->listeners[i].arg, fork, tip);

@@ -230,7 +230,17 @@ static void continue_presync(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t 
     sato_chainstate_t *cs = sato_chainctl_chainstate(ctl);
     sato_hss_result_t r;
     int full = m->n == SATO_MAX_HEADERS_RESULTS;
+    sato_hss_phase_t before = sato_headerssync_phase(p->hss);
     sato_headerssync_process(p->hss, m->headers, m->n, full, &r);
+    if (r.success && before == SATO_HSS_PRESYNC) {
+        /* Core's line, with its estimate: the headers still to come are
+         * the time since the last one at the target spacing. */
+        int32_t height = sato_headerssync_height(p->hss);
+        int64_t behind = net_now(net) - (int64_t)m->headers[m->n - 1].time;
+        double left = behind > 0 ? (double)behind / (double)net->cfg.params->pow_target_spacing : 0;
+        sato_log_printf("Pre-synchronizing blockheaders, height: %d (~%.2f%%)", (int)height,
+                        100.0 * (double)height / ((double)height + left));
+    }
     if (!r.success) sato_log_printf("Initial headers sync aborted with peer=%llu: %s", (unsigned long long)p->id, r.why);
     if (r.n_ready > 0 && !store_headers(net, ctl, p, r.ready, r.n_ready, 1)) {
         free(r.ready);
