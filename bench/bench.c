@@ -18,6 +18,7 @@ static const struct {
     {"script", bench_script},
     {"chain", bench_chain},
     {"net", bench_net},
+    {"sync", bench_sync},
 };
 
 static double now(void) {

@@ -26,5 +26,12 @@ void bench_sig(void);
 void bench_script(void);
 void bench_chain(void);
 void bench_net(void);
+void bench_sync(void);
+
+#include "sato/block.h"
+/* The chain bench_chain connects: 120 empty blocks, a fan-out, then full
+ * blocks up to n (2,000 inputs each), then n_empty_after empty ones.
+ * blocks must hold n + n_empty_after. */
+void bench_chain_build(sato_block_t *blocks, size_t n, size_t n_empty_after);
 
 #endif

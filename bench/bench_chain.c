@@ -159,20 +159,27 @@ static void connect_run(const sato_block_t *blocks, size_t n, size_t inputs, uns
     nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-void bench_chain(void) {
-    const char *env = getenv("SATO_BENCH_CHAIN_BLOCKS");
-    size_t n = env ? strtoul(env, NULL, 10) : 300, i, inputs;
-    sato_block_t *blocks;
+void bench_chain_build(sato_block_t *blocks, size_t n, size_t n_empty_after) {
     chaingen_t g;
-    double t0 = now_s();
-    unsigned threads;
-    if (n < 130) n = 130;
-    blocks = calloc(n, sizeof(*blocks));
+    size_t i;
     chaingen_init(&g, &sato_chainparams_regtest, 42);
     for (i = 0; i < 120; i++) chaingen_next(&g, &blocks[i], 0, 0, 0);
     /* Fan-out: 20 mature coinbases into 2,000 outputs. */
     chaingen_next(&g, &blocks[120], 20, 1, 100);
     for (i = 121; i < n; i++) chaingen_next(&g, &blocks[i], 1000, 2, 2);
+    for (i = n; i < n + n_empty_after; i++) chaingen_next(&g, &blocks[i], 0, 0, 0);
+    chaingen_clear(&g);
+}
+
+void bench_chain(void) {
+    const char *env = getenv("SATO_BENCH_CHAIN_BLOCKS");
+    size_t n = env ? strtoul(env, NULL, 10) : 300, i, inputs;
+    sato_block_t *blocks;
+    double t0 = now_s();
+    unsigned threads;
+    if (n < 130) n = 130;
+    blocks = calloc(n, sizeof(*blocks));
+    bench_chain_build(blocks, n, 0);
     inputs = count_inputs(blocks, n);
     printf("chain: built %zu blocks, %zu inputs (%.0f per full block) in %.1f s\n", n, inputs,
            (double)count_inputs(blocks + 121, n - 121) / (double)(n - 121), now_s() - t0);
@@ -190,5 +197,4 @@ void bench_chain(void) {
     }
     for (i = 0; i < n; i++) sato_block_clear(&blocks[i]);
     free(blocks);
-    chaingen_clear(&g);
 }

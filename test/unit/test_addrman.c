@@ -846,10 +846,14 @@ static char tmpdir[PATH_MAX];
 
 /* Eight rotating buffers: a few paths can be in use at once. */
 static char *tmp_path(const char *name) {
-    static char p[8][PATH_MAX + 64];
+    static char p[8][2 * PATH_MAX];
     static unsigned next;
     char *out = p[next++ % 8];
-    snprintf(out, sizeof(p[0]), "%s/%s", tmpdir, name);
+    size_t dl = strlen(tmpdir), nl = strlen(name);
+    if (dl + 1 + nl >= sizeof(p[0])) abort();
+    memcpy(out, tmpdir, dl);
+    out[dl] = '/';
+    memcpy(out + dl + 1, name, nl + 1);
     return out;
 }
 
