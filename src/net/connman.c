@@ -25,6 +25,7 @@
 #include "sato/log.h"
 #include "sato/mem.h"
 #include "sato/random.h"
+#include "sato/siphash.h"
 
 #define LOCAL_SERVICES (SATO_NODE_NETWORK | SATO_NODE_WITNESS | SATO_NODE_NETWORK_LIMITED)
 
@@ -536,6 +537,14 @@ static sato_peer_t *peer_new(sato_net_t *net, struct bufferevent *bev, const sat
     p->conn_time = net_now(net);
     p->last_ping = p->min_ping = -1;
     p->addr_tokens = 1;
+    {
+        unsigned char g[17];
+        size_t gl = sato_netaddr_group(g, a);
+        sato_siphash_t h;
+        sato_siphash_init(&h, net->group_k0, net->group_k1);
+        sato_siphash_write(&h, g, gl);
+        p->keyed_group = sato_siphash_finalize(&h);
+    }
     p->best_known_height = p->common_height = -1;
     p->addr_tokens_ms = net_now_ms(net);
     sato_msgreader_init(&p->reader, net->cfg.params->magic);
@@ -569,14 +578,25 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
         evutil_closesocket(fd);
         return;
     }
-    if (!in_list(net->cfg.noban, net->cfg.nnoban, &a) &&
-        (net->n_inbound >= max_inbound(net) || is_discouraged(net, &a) || net_is_banned(net, &a, net_now(net)))) {
-        pthread_mutex_unlock(&net->lock);
-        SATO_DEBUG(SATO_LOG_NET, "connection from %s dropped (%s)", text,
-                   is_discouraged(net, &a) || net_is_banned(net, &a, net_now(net)) ? "banned or discouraged"
-                                                                                    : "inbound slots full");
-        evutil_closesocket(fd);
-        return;
+    {
+        /* Core's AcceptConnection: banned peers never; discouraged ones
+         * only while slots are free; a full house evicts someone it does
+         * not protect, or refuses the newcomer. */
+        int noban = in_list(net->cfg.noban, net->cfg.nnoban, &a);
+        const char *why = NULL;
+        if (!noban && net_is_banned(net, &a, net_now(net))) why = "banned";
+        else if (!noban && is_discouraged(net, &a) && net->n_inbound + 1 >= max_inbound(net)) why = "discouraged";
+        else if (net->n_inbound >= max_inbound(net)) {
+            sato_peer_t *victim = net_select_eviction(net);
+            if (victim == NULL) why = "failed to find an eviction candidate - connection dropped (full)";
+            else net_disconnect(net, victim, "evicted for a new inbound connection");
+        }
+        if (why != NULL) {
+            pthread_mutex_unlock(&net->lock);
+            SATO_DEBUG(SATO_LOG_NET, "connection from %s dropped: %s", text, why);
+            evutil_closesocket(fd);
+            return;
+        }
     }
     evutil_make_socket_nonblocking(fd);
     {
@@ -586,6 +606,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     bev = bufferevent_socket_new(net->cfg.base, fd, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_THREADSAFE);
     if (bev != NULL) {
         sato_peer_t *p = peer_new(net, bev, &a, 1);
+        p->prefer_evict = is_discouraged(net, &a);
         SATO_DEBUG(SATO_LOG_NET, "connection from %s accepted, peer=%llu", text, (unsigned long long)p->id);
     } else {
         evutil_closesocket(fd);
@@ -778,6 +799,8 @@ sato_net_t *sato_net_start(const sato_net_config_t *cfg, char *err, size_t errle
     net->next_id = 0;
     net->listen_port = cfg->port;
     net->discouraged = sato_calloc(MAX_DISCOURAGED, sizeof(*net->discouraged));
+    net->group_k0 = random_u64();
+    net->group_k1 = random_u64();
     pthread_mutex_init(&net->lock, NULL);
     pthread_cond_init(&net->work, NULL);
     if (cfg->listen) {

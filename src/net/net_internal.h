@@ -89,6 +89,9 @@ typedef struct sato_peer {
     int have_best_known;
     int32_t best_known_height, common_height; /* for getpeerinfo; -1 unknown */
     struct sato_headerssync *hss; /* a low-work header chain being presynced */
+    uint64_t keyed_group;         /* SipHash of its network group (eviction) */
+    int64_t last_block_ms;        /* when it last gave us a new block */
+    int prefer_evict;             /* discouraged, let in while slots were free */
     unsigned char hss_start[32];  /* the block it forks from */
     int64_t last_getheaders;
     inflight_t inflight[MAX_BLOCKS_IN_FLIGHT];
@@ -138,6 +141,7 @@ struct sato_net {
     int64_t stall_timeout_ms;
     uint16_t listen_port;
     int32_t tip_height; /* atomic: for the version message */
+    uint64_t group_k0, group_k1; /* the key of peers' keyed network groups */
     sato_chain_listener_t listener;
 };
 
@@ -156,6 +160,11 @@ void net_peer_release(sato_net_t *net, sato_peer_t *p); /* with the lock */
 size_t net_send_backlog(sato_peer_t *p);
 /* Lets the loop read from a peer whose queue was full (with the lock). */
 void net_resume_reading(sato_net_t *net, sato_peer_t *p);
+
+/* ---- eviction.c (with the lock) ---- */
+/* The inbound peer Core would evict for a newcomer, or NULL if every one
+ * is protected. */
+sato_peer_t *net_select_eviction(sato_net_t *net);
 
 /* ---- banlist.c (with the lock) ---- */
 int net_is_banned(const sato_net_t *net, const sato_netaddr_t *a, int64_t now);

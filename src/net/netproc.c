@@ -388,6 +388,7 @@ static void on_block(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t *p, cons
     } else {
         update_best_known(cs, p, sato_chainstate_lookup(cs, hash));
         if (is_new) {
+            p->last_block_ms = net_now_ms(net);
             net->stall_timeout_ms = net->stall_timeout_ms * 85 / 100;
             if (net->stall_timeout_ms < STALL_TIMEOUT_MIN_MS) net->stall_timeout_ms = STALL_TIMEOUT_MIN_MS;
         }

@@ -335,3 +335,28 @@ def test_pings_answered_while_the_chain_is_busy(make_node):
     t.join(120)
     print("%d pings while mining, slowest pong %.1f ms" % (n, 1000 * worst))
     assert n > 0 and len(done) == 1
+
+
+def test_inbound_eviction_when_full(make_node):
+    """With every inbound slot taken, a newcomer replaces an unprotected
+    peer (Core's eviction) instead of being refused; the oldest peers are
+    among the protected."""
+    a = make_node(["-maxconnections=41"])  # 41 - 11 outbound slots = 30 inbound
+    peers = []
+    for _ in range(30):
+        p = RawPeer(a.p2pport)
+        p.handshake()
+        peers.append(p)
+    assert a.rpc("getconnectioncount") == 30
+    newcomer = RawPeer(a.p2pport)
+    newcomer.handshake()
+    assert newcomer.alive()
+    time.sleep(1)
+    gone = [i for i, p in enumerate(peers) if p.closed(0.05)]
+    assert len(gone) == 1, gone
+    assert gone[0] >= 15, "an old peer was evicted: %d" % gone[0]
+    deadline = time.time() + 10
+    while a.rpc("getconnectioncount") != 30 and time.time() < deadline:
+        time.sleep(0.1)
+    assert a.rpc("getconnectioncount") == 30
+    assert "evicted for a new inbound connection" in open(a.chaindir + "/debug.log").read()
