@@ -80,6 +80,7 @@ typedef struct {
     int manual;
     int noban;
     int32_t starting_height, synced_headers, synced_blocks;
+    int32_t presynced_headers; /* height reached by a headers presync, -1 none */
     size_t inflight;
     uint64_t inflight_heights[16];
     const char *connection_type; /* "inbound", "outbound-full-relay", "manual" */

@@ -934,6 +934,7 @@ size_t sato_net_peers(sato_net_t *net, sato_peer_info_t **out) {
         x->noban = p->noban;
         x->starting_height = p->start_height;
         x->synced_headers = p->best_known_height;
+        x->presynced_headers = p->hss != NULL ? sato_headerssync_height(p->hss) : -1;
         x->synced_blocks = p->common_height;
         x->inflight = (size_t)p->n_inflight;
         for (k = 0; k < p->n_inflight; k++) x->inflight_heights[k] = (uint64_t)p->inflight[k].height;

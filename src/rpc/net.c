@@ -95,7 +95,7 @@ static json_t *rpc_getpeerinfo(sato_rpc_request_t *req) {
         json_object_set_new(o, "bip152_hb_to", json_false());
         json_object_set_new(o, "bip152_hb_from", json_false());
         json_object_set_new(o, "startingheight", json_integer(p->starting_height));
-        json_object_set_new(o, "presynced_headers", json_integer(-1));
+        json_object_set_new(o, "presynced_headers", json_integer(p->presynced_headers));
         json_object_set_new(o, "synced_headers", json_integer(p->synced_headers));
         json_object_set_new(o, "synced_blocks", json_integer(p->synced_blocks));
         {

@@ -42,4 +42,6 @@ def test_a_chain_with_too_little_work_is_never_stored(make_node):
     assert "ends with too little work" in log(d)
     info = d.rpc("getblockchaininfo")
     assert info["headers"] == 0 and info["blocks"] == 0
-    assert d.rpc("getpeerinfo")[0]["inbound"] is False  # the peer is kept, not punished
+    peer = d.rpc("getpeerinfo")[0]
+    assert peer["inbound"] is False  # the peer is kept, not punished
+    assert peer["presynced_headers"] == -1 and peer["synced_headers"] == -1
