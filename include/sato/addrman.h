@@ -71,6 +71,8 @@ typedef struct {
                                   (SHA-256 in counter mode); NULL: drawn */
     sato_addrman_rand_fn rand; /* if set, used instead of the built-in one */
     void *rand_ctx;
+    int allow_local; /* keep loopback and private addresses, grouped as public
+                        ones (tests on one machine: -test=localaddrs) */
 } sato_addrman_opts_t;
 
 /* opts NULL: random key and seed. */

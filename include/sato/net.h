@@ -51,6 +51,18 @@ typedef struct {
     void *now_ctx;
     const char *banlist_path; /* banlist.json; NULL: bans not kept */
     const char *peers_path;   /* peers.dat (the address manager); NULL: not kept */
+    const char *anchors_path; /* anchors.dat; NULL: no anchors */
+    sato_netaddr_t seednode[SATO_NET_MAX_CONNECT]; /* -seednode: asked for addresses, then left */
+    size_t nseednode;
+    int dnsseed;              /* -dnsseed: look the network's seeds up when short of addresses */
+    int forcednsseed;         /* -forcednsseed: look them up at start in any case */
+    /* Automatic outbound connections from the address manager (off with
+     * -connect, as Core's m_use_addrman_outgoing). */
+    int automatic_outbound;
+    /* -test=localaddrs (regtest): the address manager keeps loopback and
+     * private addresses and groups them as public ones, so that automatic
+     * connections can be tested on one machine. */
+    int test_local_addrs;
 } sato_net_config_t;
 
 void sato_net_config_init(sato_net_config_t *c);
@@ -83,9 +95,11 @@ typedef struct {
     int32_t presynced_headers; /* height reached by a headers presync, -1 none */
     size_t inflight;
     uint64_t inflight_heights[16];
-    const char *connection_type; /* "inbound", "outbound-full-relay", "manual" */
+    const char *connection_type; /* Core's names: "inbound", "outbound-full-relay", "manual",
+                                    "feeler", "block-relay-only", "addr-fetch" */
     int64_t time_offset;
     int handshake_done;
+    int addr_relay; /* addresses exchanged: not with block-relay-only peers nor feelers */
     uint64_t addr_processed, addr_rate_limited;
 } sato_peer_info_t;
 
@@ -127,6 +141,14 @@ void sato_net_clear_bans(sato_net_t *net);
 size_t sato_net_node_addresses(sato_net_t *net, sato_addr_entry_t *out, size_t max, int net_id);
 /* 1 if added (routable and new), as Core's addpeeraddress. */
 int sato_net_add_peer_address(sato_net_t *net, const sato_netaddr_t *a, int tried);
+
+/* addconnection (regtest): opens an automatic connection of one kind
+ * ("outbound-full-relay", "block-relay-only", "addr-fetch", "feeler").
+ * 1 opened, 0 that kind is at capacity, -1 unknown kind. */
+int sato_net_add_connection(sato_net_t *net, const sato_netaddr_t *a, const char *type);
+
+/* The DNS seeds of a chain (Core's vSeeds), NULL-terminated; never NULL. */
+const char *const *sato_net_dns_seeds(const char *chain_name);
 
 /* ping: asks every peer for a pong now. */
 void sato_net_ping_all(sato_net_t *net);

@@ -59,6 +59,9 @@ int sato_netaddr_is_valid(const sato_netaddr_t *a); /* not zero, not a broadcast
  * CJDNS 12 bits, unroutable in one group of its own, local in another).
  * Returns the length written to out (at most 17 bytes). */
 size_t sato_netaddr_group(unsigned char out[17], const sato_netaddr_t *a);
+/* The same, except that with local_as_public a loopback or private
+ * address is grouped as a public one of its network (-test=localaddrs). */
+size_t sato_netaddr_group_local(unsigned char out[17], const sato_netaddr_t *a, int local_as_public);
 
 /* "1.2.3.4:8333", "[2001:db8::1]:8333", "<base32>.onion:8333", ...
  * out must hold SATO_NETADDR_STRLEN bytes. */

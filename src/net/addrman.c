@@ -55,9 +55,10 @@ static size_t put_vec(unsigned char *p, const unsigned char *v, size_t n) {
     return n + 1;
 }
 
-int sato_addrman_tried_bucket(const unsigned char key[32], const sato_netaddr_t *a) {
+/* local: local addresses grouped as public ones (-test=localaddrs). */
+static int tried_bucket(const unsigned char key[32], const sato_netaddr_t *a, int local) {
     unsigned char buf[128], ak[SATO_NETADDR_MAX + 2], g[17];
-    size_t n, akl = addr_key(ak, a), gl = sato_netaddr_group(g, a);
+    size_t n, akl = addr_key(ak, a), gl = sato_netaddr_group_local(g, a, local);
     uint64_t h1, h2;
     memcpy(buf, key, 32);
     n = 32 + put_vec(buf + 32, ak, akl);
@@ -68,9 +69,9 @@ int sato_addrman_tried_bucket(const unsigned char key[32], const sato_netaddr_t 
     return (int)(h2 % SATO_ADDRMAN_TRIED_BUCKETS);
 }
 
-int sato_addrman_new_bucket(const unsigned char key[32], const sato_netaddr_t *a, const sato_netaddr_t *src) {
+static int new_bucket(const unsigned char key[32], const sato_netaddr_t *a, const sato_netaddr_t *src, int local) {
     unsigned char buf[128], ga[17], gs[17];
-    size_t n, gal = sato_netaddr_group(ga, a), gsl = sato_netaddr_group(gs, src);
+    size_t n, gal = sato_netaddr_group_local(ga, a, local), gsl = sato_netaddr_group_local(gs, src, local);
     uint64_t h1, h2;
     memcpy(buf, key, 32);
     n = 32 + put_vec(buf + 32, ga, gal);
@@ -80,6 +81,22 @@ int sato_addrman_new_bucket(const unsigned char key[32], const sato_netaddr_t *a
     sato_put_le64(buf + n, h1 % SATO_ADDRMAN_NEW_BUCKETS_PER_SOURCE_GROUP);
     h2 = cheap_hash(buf, n + 8);
     return (int)(h2 % SATO_ADDRMAN_NEW_BUCKETS);
+}
+
+int sato_addrman_tried_bucket(const unsigned char key[32], const sato_netaddr_t *a) {
+    return tried_bucket(key, a, 0);
+}
+
+int sato_addrman_new_bucket(const unsigned char key[32], const sato_netaddr_t *a, const sato_netaddr_t *src) {
+    return new_bucket(key, a, src, 0);
+}
+
+int am_tried_bucket(const sato_addrman_t *am, const sato_netaddr_t *a) {
+    return tried_bucket(am->key, a, am->allow_local);
+}
+
+int am_new_bucket(const sato_addrman_t *am, const sato_netaddr_t *a, const sato_netaddr_t *src) {
+    return new_bucket(am->key, a, src, am->allow_local);
 }
 
 int sato_addrman_bucket_position(const unsigned char key[32], int is_new, int bucket, const sato_netaddr_t *a) {
@@ -292,6 +309,7 @@ sato_addrman_t *sato_addrman_create(const sato_addrman_opts_t *opts) {
     if (opts != NULL) {
         am->rand = opts->rand;
         am->rand_ctx = opts->rand_ctx;
+        am->allow_local = opts->allow_local;
     }
     am->pool_cap = 1024;
     am->pool = sato_malloc((size_t)am->pool_cap * sizeof(*am->pool));
@@ -376,7 +394,7 @@ static void clear_new(sato_addrman_t *am, int bucket, int pos) {
 }
 
 static int primary_new_bucket(const sato_addrman_t *am, const am_entry_t *e) {
-    return sato_addrman_new_bucket(am->key, &e->addr, &e->source);
+    return am_new_bucket(am, &e->addr, &e->source);
 }
 
 /* Core's MakeTried: out of every new bucket, into its tried slot; a
@@ -397,7 +415,7 @@ static void make_tried(sato_addrman_t *am, uint32_t idx) {
     am->n_new--;
     am->net_new[net_index(&e->addr)]--;
 
-    tb = sato_addrman_tried_bucket(am->key, &e->addr);
+    tb = am_tried_bucket(am, &e->addr);
     tp = sato_addrman_bucket_position(am->key, 0, tb, &e->addr);
     old = am->tried_table[tb][tp];
     if (old != AM_NONE) {
@@ -433,7 +451,8 @@ static int add_single(sato_addrman_t *am, const sato_addr_entry_t *in, const sat
 
     /* A network this version knows, at its length, and routable. */
     if (!am_normalize(&a.addr, &in->addr) || sato_netaddr_size(a.addr.net) == 0 ||
-        a.addr.len != sato_netaddr_size(a.addr.net) || !sato_netaddr_is_routable(&a.addr))
+        a.addr.len != sato_netaddr_size(a.addr.net) ||
+        !(am->allow_local ? sato_netaddr_is_valid(&a.addr) : sato_netaddr_is_routable(&a.addr)))
         return 0;
     a.services = in->services;
     a.time = clamp_time((int64_t)in->time);
@@ -459,7 +478,7 @@ static int add_single(sato_addrman_t *am, const sato_addr_entry_t *in, const sat
         e->time = e->time - penalty < 0 ? 0 : e->time - penalty;
     }
 
-    bucket = sato_addrman_new_bucket(am->key, &e->addr, source);
+    bucket = am_new_bucket(am, &e->addr, source);
     pos = sato_addrman_bucket_position(am->key, 1, bucket, &e->addr);
     occupant = am->new_table[bucket][pos];
     insert = occupant == AM_NONE;
@@ -527,7 +546,7 @@ static int good(sato_addrman_t *am, uint32_t idx, int test_before_evict, int64_t
     e->attempts = 0;
     /* The time is not updated: it would tell who we are connected to. */
     if (e->in_tried || e->refcount == 0) return 0;
-    tb = sato_addrman_tried_bucket(am->key, &e->addr);
+    tb = am_tried_bucket(am, &e->addr);
     tp = sato_addrman_bucket_position(am->key, 0, tb, &e->addr);
     if (test_before_evict && am->tried_table[tb][tp] != AM_NONE) {
         collision_insert(am, idx);
@@ -596,7 +615,7 @@ void sato_addrman_resolve_collisions(sato_addrman_t *am, int64_t now) {
             erase = 1;
         } else {
             am_entry_t *e = &am->pool[r.idx];
-            int tb = sato_addrman_tried_bucket(am->key, &e->addr);
+            int tb = am_tried_bucket(am, &e->addr);
             int tp = sato_addrman_bucket_position(am->key, 0, tb, &e->addr);
             uint32_t old = am->tried_table[tb][tp];
             if (!sato_netaddr_is_valid(&e->addr)) {
@@ -649,7 +668,7 @@ int sato_addrman_select_tried_collision(sato_addrman_t *am, sato_addr_entry_t *o
         return 0;
     }
     e = &am->pool[am->collisions[i].idx];
-    tb = sato_addrman_tried_bucket(am->key, &e->addr);
+    tb = am_tried_bucket(am, &e->addr);
     tp = sato_addrman_bucket_position(am->key, 0, tb, &e->addr);
     old = am->tried_table[tb][tp];
     if (old == AM_NONE) return 0;
@@ -789,7 +808,7 @@ int sato_addrman_find(const sato_addrman_t *am, const sato_netaddr_t *addr, sato
     out->attempts = e->attempts;
     out->in_tried = e->in_tried;
     out->refcount = e->refcount;
-    out->bucket = e->in_tried ? sato_addrman_tried_bucket(am->key, &e->addr) : primary_new_bucket(am, e);
+    out->bucket = e->in_tried ? am_tried_bucket(am, &e->addr) : primary_new_bucket(am, e);
     out->position = sato_addrman_bucket_position(am->key, !e->in_tried, out->bucket, &e->addr);
     return 1;
 }
@@ -838,7 +857,7 @@ int sato_addrman_check(const sato_addrman_t *am) {
             uint32_t id = am->tried_table[b][p];
             if (id == AM_NONE) continue;
             if (id >= am->pool_len || am->pool[id].serial == 0 || !am->pool[id].in_tried) rc = -11;
-            else if (sato_addrman_tried_bucket(am->key, &am->pool[id].addr) != b) rc = -17;
+            else if (am_tried_bucket(am, &am->pool[id].addr) != b) rc = -17;
             else if (sato_addrman_bucket_position(am->key, 0, b, &am->pool[id].addr) != p) rc = -18;
             else if (refs[id]++ != 0) rc = -13;
         }

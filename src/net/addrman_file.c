@@ -199,7 +199,7 @@ sato_addrman_load_t sato_addrman_deserialize(sato_addrman_t *am, const unsigned 
                 if (am->new_table[b][p] == AM_NONE) restored = 1;
             }
             if (!restored) {
-                b = sato_addrman_new_bucket(am->key, &e->addr, &e->source);
+                b = am_new_bucket(am, &e->addr, &e->source);
                 p = sato_addrman_bucket_position(am->key, 1, b, &e->addr);
                 if (am->new_table[b][p] != AM_NONE) continue;
             }
@@ -227,7 +227,7 @@ sato_addrman_load_t sato_addrman_deserialize(sato_addrman_t *am, const unsigned 
         }
         if (success == 0) FAIL("tried entry %u never succeeded", i);
         if (am_find(am, &a.addr) != AM_NONE) FAIL("tried entry %u is a duplicate", i);
-        tb = sato_addrman_tried_bucket(am->key, &a.addr);
+        tb = am_tried_bucket(am, &a.addr);
         tp = sato_addrman_bucket_position(am->key, 0, tb, &a.addr);
         if (am->tried_table[tb][tp] != AM_NONE) {
             lost++;

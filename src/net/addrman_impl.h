@@ -49,6 +49,7 @@ struct sato_addrman {
 
     sato_addrman_rand_fn rand;
     void *rand_ctx;
+    int allow_local; /* -test=localaddrs: local addresses kept, grouped as public */
     unsigned char rng_seed[32];
     uint64_t rng_counter;
     unsigned char rng_buf[32];
@@ -90,5 +91,9 @@ void am_delete(sato_addrman_t *am, uint32_t idx);
 /* Copies an address with the bytes past its length zeroed and a mapped
  * IPv4 in IPv6 turned into IPv4; 0 if the length is impossible. */
 int am_normalize(sato_netaddr_t *out, const sato_netaddr_t *in);
+
+/* The tables' buckets for this manager's key and grouping. */
+int am_tried_bucket(const sato_addrman_t *am, const sato_netaddr_t *a);
+int am_new_bucket(const sato_addrman_t *am, const sato_netaddr_t *a, const sato_netaddr_t *src);
 
 #endif

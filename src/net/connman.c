@@ -230,6 +230,12 @@ static int is_heavy(const char *cmd) {
     return 0;
 }
 
+/* Core's SetupAddressRelay: no address traffic with block-relay-only
+ * peers (it would give the link away) nor feelers (gone too soon). */
+static int addr_relay(const sato_peer_t *p) {
+    return p->conn_type != CONN_BLOCK_RELAY && p->conn_type != CONN_FEELER;
+}
+
 static void on_version(sato_net_t *net, sato_peer_t *p, const unsigned char *payload, size_t len) {
     sato_msg_version_t v;
     sato_peer_t *q;
@@ -254,8 +260,8 @@ static void on_version(sato_net_t *net, sato_peer_t *p, const unsigned char *pay
             return;
         }
     }
-    if (!p->inbound && (!(v.services & (SATO_NODE_NETWORK | SATO_NODE_NETWORK_LIMITED)) ||
-                        !(v.services & SATO_NODE_WITNESS))) {
+    if (!p->inbound && !p->manual &&
+        (!(v.services & (SATO_NODE_NETWORK | SATO_NODE_NETWORK_LIMITED)) || !(v.services & SATO_NODE_WITNESS))) {
         net_disconnect(net, p, "does not offer the expected services");
         return;
     }
@@ -274,21 +280,25 @@ static void on_version(sato_net_t *net, sato_peer_t *p, const unsigned char *pay
     net_send(net, p, "verack", NULL, 0);
     sato_log_printf("receive version message: %s: version %d, blocks=%d, peer=%llu%s", p->user_agent,
                     (int)v.version, (int)v.start_height, (unsigned long long)p->id, p->inbound ? " (inbound)" : "");
+    /* The address answered: the tried table learns it (block-relay-only
+     * peers too, whose Connected() is never called so as not to leak). */
+    if (!p->inbound) sato_addrman_good(net->addrman, &p->addr, net_now(net));
+    if (p->conn_type == CONN_FEELER) net_disconnect(net, p, "feeler connection completed");
 }
 
 static void on_handshake_done(sato_net_t *net, sato_peer_t *p) {
     char a[SATO_NETADDR_STRLEN];
     p->handshake_done = 1;
     addr_text(a, &p->addr);
-    sato_log_printf("New %s peer connected: version: %d, blocks=%d, peer=%llu (%s)",
-                    p->inbound ? "inbound" : p->manual ? "manual" : "outbound-full-relay", (int)p->version,
-                    (int)p->start_height, (unsigned long long)p->id, a);
+    sato_log_printf("New %s peer connected: version: %d, blocks=%d, peer=%llu (%s)", net_conn_type_name(p->conn_type),
+                    (int)p->version, (int)p->start_height, (unsigned long long)p->id, a);
     if (p->target) {
         target_t *t = &net->targets[p->target - 1];
         t->backoff_s = 1;
     }
-    if (!p->inbound) {
-        sato_addrman_good(net->addrman, &p->addr, net_now(net));
+    /* Addresses are asked of outbound peers that relay them: not of
+     * block-relay-only ones (that would reveal the link) nor feelers. */
+    if (addr_relay(p) && !p->inbound) {
         net_send(net, p, "getaddr", NULL, 0);
         p->addr_tokens += 1000; /* the answer may be that big */
     }
@@ -305,6 +315,11 @@ static void on_addr(sato_net_t *net, sato_peer_t *p, const unsigned char *payloa
     sato_msg_result_t r = sato_msg_addr_read(&m, payload, len, v2);
     int64_t now = net_now(net), now_ms = net_now_ms(net);
     size_t i, kept = 0;
+    if (!addr_relay(p)) {
+        SATO_DEBUG(SATO_LOG_NET, "ignoring %s message from %s peer=%llu", v2 ? "addrv2" : "addr",
+                   net_conn_type_name(p->conn_type), (unsigned long long)p->id);
+        return;
+    }
     if (r == SATO_MSG_OVERSIZED) {
         net_misbehaving(net, p, "addr message size too large");
         return;
@@ -328,6 +343,8 @@ static void on_addr(sato_net_t *net, sato_peer_t *p, const unsigned char *payloa
         m.entries[kept++] = e;
     }
     if (kept > 0) sato_addrman_add(net->addrman, m.entries, kept, &p->addr, SATO_ADDRMAN_GOSSIP_PENALTY, now);
+    /* An addr-fetch connection exists for this answer only. */
+    if (p->conn_type == CONN_ADDR_FETCH && m.n > 1) net_disconnect(net, p, "addrfetch connection completed");
     sato_msg_addr_clear(&m);
 }
 
@@ -525,7 +542,12 @@ static int in_list(const sato_netaddr_t *list, size_t n, const sato_netaddr_t *a
     return 0;
 }
 
-static sato_peer_t *peer_new(sato_net_t *net, struct bufferevent *bev, const sato_netaddr_t *a, int inbound) {
+size_t net_group(const sato_net_t *net, unsigned char out[17], const sato_netaddr_t *a) {
+    return sato_netaddr_group_local(out, a, net->cfg.test_local_addrs);
+}
+
+static sato_peer_t *peer_new(sato_net_t *net, struct bufferevent *bev, const sato_netaddr_t *a, conn_type_t type) {
+    int inbound = type == CONN_INBOUND;
     sato_peer_t *p = sato_calloc(1, sizeof(*p));
     p->net = net;
     p->id = net->next_id++;
@@ -533,13 +555,15 @@ static sato_peer_t *peer_new(sato_net_t *net, struct bufferevent *bev, const sat
     p->bev = bev;
     p->addr = *a;
     p->inbound = inbound;
+    p->conn_type = type;
+    p->manual = type == CONN_MANUAL;
     p->noban = in_list(net->cfg.noban, net->cfg.nnoban, a);
     p->conn_time = net_now(net);
     p->last_ping = p->min_ping = -1;
     p->addr_tokens = 1;
     {
         unsigned char g[17];
-        size_t gl = sato_netaddr_group(g, a);
+        size_t gl = net_group(net, g, a);
         sato_siphash_t h;
         sato_siphash_init(&h, net->group_k0, net->group_k1);
         sato_siphash_write(&h, g, gl);
@@ -605,7 +629,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     }
     bev = bufferevent_socket_new(net->cfg.base, fd, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_THREADSAFE);
     if (bev != NULL) {
-        sato_peer_t *p = peer_new(net, bev, &a, 1);
+        sato_peer_t *p = peer_new(net, bev, &a, CONN_INBOUND);
         p->prefer_evict = is_discouraged(net, &a);
         SATO_DEBUG(SATO_LOG_NET, "connection from %s accepted, peer=%llu", text, (unsigned long long)p->id);
     } else {
@@ -614,8 +638,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     pthread_mutex_unlock(&net->lock);
 }
 
-/* Dials a; with the lock. */
-static sato_peer_t *dial(sato_net_t *net, const sato_netaddr_t *a, int manual, int target) {
+sato_peer_t *net_dial(sato_net_t *net, const sato_netaddr_t *a, conn_type_t type, int target) {
     struct sockaddr_storage ss;
     socklen_t len;
     struct bufferevent *bev;
@@ -623,8 +646,7 @@ static sato_peer_t *dial(sato_net_t *net, const sato_netaddr_t *a, int manual, i
     if (!addr_to_sockaddr(a, &ss, &len)) return NULL;
     bev = bufferevent_socket_new(net->cfg.base, -1, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_THREADSAFE);
     if (bev == NULL) return NULL;
-    p = peer_new(net, bev, a, 0);
-    p->manual = manual;
+    p = peer_new(net, bev, a, type);
     p->target = target;
     if (bufferevent_socket_connect(bev, (struct sockaddr *)&ss, (int)len) != 0) net_disconnect(net, p, NULL);
     return p;
@@ -646,6 +668,10 @@ static void on_reap(evutil_socket_t fd, short what, void *arg) {
         *pp = p->next;
         if (p->inbound) net->n_inbound--;
         else net->n_outbound--;
+        /* The address was good until now; not said of block-relay-only
+         * peers, whose link the tables must not reveal. */
+        if (p->handshake_done && !p->inbound && p->conn_type != CONN_BLOCK_RELAY)
+            sato_addrman_connected(net->addrman, &p->addr, net_now(net));
         if (p->target) {
             target_t *t = &net->targets[p->target - 1];
             t->connected = 0;
@@ -694,6 +720,10 @@ static void on_tick(evutil_socket_t fd, short what, void *arg) {
             net_disconnect(net, p, "socket inactivity timeout");
             continue;
         }
+        if (p->conn_type == CONN_ADDR_FETCH && now - p->conn_time > ADDR_FETCH_TIMEOUT_S) {
+            net_disconnect(net, p, "addrfetch connection timeout");
+            continue;
+        }
         if (p->ping_nonce != 0 && now - p->last_ping_sent >= TIMEOUT_INTERVAL_S) {
             net_disconnect(net, p, "ping timeout");
             continue;
@@ -726,7 +756,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg) {
             target_t *t = &net->targets[i];
             if (!t->used || t->connected || now < t->next_try) continue;
             if (net_is_banned(net, &t->addr, now)) continue;
-            if (dial(net, &t->addr, 1, (int)i + 1) != NULL) {
+            if (net_dial(net, &t->addr, CONN_MANUAL, (int)i + 1) != NULL) {
                 t->connected = 1;
                 if (t->onetry) t->onetry = 2; /* dialled once: dropped when it ends */
             } else {
@@ -734,7 +764,18 @@ static void on_tick(evutil_socket_t fd, short what, void *arg) {
             }
         }
     }
+    net_dnsseed_poll(net);
     pthread_cond_signal(&net->work);
+    pthread_mutex_unlock(&net->lock);
+}
+
+/* Every half second, as Core's ThreadOpenConnections. */
+static void on_open(evutil_socket_t fd, short what, void *arg) {
+    sato_net_t *net = arg;
+    (void)fd;
+    (void)what;
+    pthread_mutex_lock(&net->lock);
+    net_open_connections(net);
     pthread_mutex_unlock(&net->lock);
 }
 
@@ -823,7 +864,12 @@ sato_net_t *sato_net_start(const sato_net_config_t *cfg, char *err, size_t errle
         }
     }
     net_load_bans(net);
-    net->addrman = sato_addrman_create(NULL);
+    {
+        sato_addrman_opts_t o;
+        memset(&o, 0, sizeof(o));
+        o.allow_local = cfg->test_local_addrs;
+        net->addrman = sato_addrman_create(&o);
+    }
     net->addrcache = sato_addrcache_create(SATO_ADDRMAN_GETADDR_MAX, SATO_ADDRMAN_GETADDR_PCT, cache_keep, net);
     net->last_addrman_save = net_now(net);
     if (cfg->peers_path != NULL) {
@@ -838,6 +884,21 @@ sato_net_t *sato_net_start(const sato_net_config_t *cfg, char *err, size_t errle
             sato_log_printf("Warning: %s", msg);
         }
     }
+    if (cfg->nconnect > 0) net->cfg.automatic_outbound = 0; /* -connect: those only */
+    net->start_ms = net_now_ms(net);
+    net->next_feeler_ms = net->start_ms + FEELER_INTERVAL_MS / 2 + (int64_t)(random_u64() % FEELER_INTERVAL_MS);
+    net->seednode_timer_ms = net->start_ms;
+    for (i = 0; i < cfg->nseednode && net->n_addr_fetch < MAX_ADDR_FETCH; i++)
+        net->addr_fetch[net->n_addr_fetch++] = cfg->seednode[i];
+    for (i = net->n_addr_fetch; i > 1; i--) { /* Core shuffles them: not the same one each start */
+        size_t k = (size_t)(random_u64() % i);
+        sato_netaddr_t t = net->addr_fetch[i - 1];
+        net->addr_fetch[i - 1] = net->addr_fetch[k];
+        net->addr_fetch[k] = t;
+    }
+    net->add_addr_fetch = net->n_addr_fetch > 0 && sato_addrman_size(net->addrman, 0, SATO_ADDRMAN_BOTH) == 0;
+    net_load_anchors(net);
+    net_dnsseed_start(net);
     for (i = 0; i < cfg->nconnect; i++) add_target(net, &cfg->connect[i], 0);
     for (i = 0; i < cfg->naddnode; i++) add_target(net, &cfg->addnode[i], 0);
     net->loop_thread = pthread_self(); /* started from the loop thread */
@@ -845,6 +906,11 @@ sato_net_t *sato_net_start(const sato_net_config_t *cfg, char *err, size_t errle
     net->flush_ev = event_new(cfg->base, -1, 0, on_flush, net);
     net->tick_ev = event_new(cfg->base, -1, EV_PERSIST, on_tick, net);
     event_add(net->tick_ev, &one_s);
+    if (net->cfg.automatic_outbound) {
+        struct timeval half_s = {0, 500000};
+        net->open_ev = event_new(cfg->base, -1, EV_PERSIST, on_open, net);
+        event_add(net->open_ev, &half_s);
+    }
     {
         const sato_blocknode_t *tip;
         sato_chainctl_lock(cfg->chainctl);
@@ -882,11 +948,14 @@ void sato_net_stop(sato_net_t *net) {
         sato_chainctl_unlock(net->cfg.chainctl);
     }
     for (i = 0; i < net->n_listeners; i++) evconnlistener_free(net->listeners[i]);
+    if (net->addrman != NULL) net_save_anchors(net); /* a clean stop only */
     pthread_mutex_lock(&net->lock);
+    net_dnsseed_stop(net);
     for (p = net->peers; p != NULL; p = p->next) p->disconnect = 1;
     pthread_mutex_unlock(&net->lock);
     if (net->reap_ev) on_reap(-1, 0, net);
     if (net->tick_ev) event_free(net->tick_ev);
+    if (net->open_ev) event_free(net->open_ev);
     if (net->reap_ev) event_free(net->reap_ev);
     if (net->flush_ev) event_free(net->flush_ev);
     if (net->addrman != NULL && net->cfg.peers_path != NULL) {
@@ -938,9 +1007,10 @@ size_t sato_net_peers(sato_net_t *net, sato_peer_info_t **out) {
         x->synced_blocks = p->common_height;
         x->inflight = (size_t)p->n_inflight;
         for (k = 0; k < p->n_inflight; k++) x->inflight_heights[k] = (uint64_t)p->inflight[k].height;
-        x->connection_type = p->inbound ? "inbound" : p->manual ? "manual" : "outbound-full-relay";
+        x->connection_type = net_conn_type_name(p->conn_type);
         x->time_offset = p->time_offset;
         x->handshake_done = p->handshake_done;
+        x->addr_relay = addr_relay(p);
         x->addr_processed = p->addr_processed;
         x->addr_rate_limited = p->addr_rate_limited;
     }
@@ -1067,4 +1137,27 @@ int sato_net_add_peer_address(sato_net_t *net, const sato_netaddr_t *a, int trie
     if (added && tried) sato_addrman_good(net->addrman, a, now);
     pthread_mutex_unlock(&net->lock);
     return added > 0;
+}
+
+int sato_net_add_connection(sato_net_t *net, const sato_netaddr_t *a, const char *type) {
+    conn_type_t t;
+    int max = -1, have = 0, autos = 0, ok = 0;
+    const sato_peer_t *p;
+    if (strcmp(type, "outbound-full-relay") == 0) t = CONN_OUTBOUND_FULL_RELAY, max = MAX_OUTBOUND_FULL_RELAY;
+    else if (strcmp(type, "block-relay-only") == 0) t = CONN_BLOCK_RELAY, max = MAX_BLOCK_RELAY_ONLY;
+    else if (strcmp(type, "addr-fetch") == 0) t = CONN_ADDR_FETCH; /* unlimited, as -seednode */
+    else if (strcmp(type, "feeler") == 0) t = CONN_FEELER;         /* short-lived */
+    else return -1;
+    pthread_mutex_lock(&net->lock);
+    for (p = net->peers; p != NULL; p = p->next) {
+        if (p->disconnect) continue;
+        if (p->conn_type == t) have++;
+        if (p->conn_type != CONN_INBOUND && p->conn_type != CONN_MANUAL) autos++;
+    }
+    /* Within the type's limit and the outbound slots (Core's semaphore). */
+    if ((max < 0 || have < max) && autos < MAX_OUTBOUND_FULL_RELAY + MAX_BLOCK_RELAY_ONLY + MAX_FEELERS &&
+        net->active && !net->stopping)
+        ok = net_dial(net, a, t, 0) != NULL;
+    pthread_mutex_unlock(&net->lock);
+    return ok;
 }

@@ -24,6 +24,25 @@ struct event;
 #define STALL_TIMEOUT_MIN_MS 2000
 #define STALL_TIMEOUT_MAX_MS 64000
 
+#define MAX_OUTBOUND_FULL_RELAY 8
+#define MAX_BLOCK_RELAY_ONLY 2
+#define MAX_FEELERS 1
+#define MAX_ANCHORS 2             /* block-relay-only peers kept across a restart */
+#define MAX_ADDR_FETCH 16         /* -seednode entries */
+#define FEELER_INTERVAL_MS (2 * 60 * 1000)
+#define ADDR_FETCH_TIMEOUT_S (10 * 30) /* Core: 10 average addr broadcast intervals */
+#define SEED_OUTBOUND_THRESHOLD 2 /* full-relay peers that end seeding */
+
+/* Core's ConnectionType. */
+typedef enum {
+    CONN_INBOUND,
+    CONN_OUTBOUND_FULL_RELAY,
+    CONN_MANUAL,
+    CONN_FEELER,
+    CONN_BLOCK_RELAY,
+    CONN_ADDR_FETCH
+} conn_type_t;
+
 /* A message waiting for the message thread. */
 typedef struct qmsg {
     char command[13];
@@ -48,6 +67,7 @@ typedef struct sato_peer {
     sato_netaddr_t addr;
     sato_netaddr_t local;
     int inbound, manual, noban;
+    conn_type_t conn_type; /* inbound and manual say it again, for brevity */
     int target;      /* index+1 into net->targets this connection serves, or 0 */
     sato_msgreader_t reader; /* loop thread only */
     int64_t conn_time, last_send, last_recv;
@@ -112,6 +132,8 @@ typedef struct {
 
 #define MAX_TARGETS 32
 
+struct sato_dnsseed; /* outbound.c: a lookup running on its own thread */
+
 struct sato_net {
     sato_net_config_t cfg;
     pthread_mutex_t lock;
@@ -143,6 +165,15 @@ struct sato_net {
     int32_t tip_height; /* atomic: for the version message */
     uint64_t group_k0, group_k1; /* the key of peers' keyed network groups */
     sato_chain_listener_t listener;
+    /* automatic outbound connections (outbound.c) */
+    struct event *open_ev;
+    sato_addr_entry_t anchors[MAX_ANCHORS]; /* from anchors.dat, tried first */
+    size_t n_anchors;
+    sato_netaddr_t addr_fetch[MAX_ADDR_FETCH]; /* -seednode, still to be asked */
+    size_t n_addr_fetch;
+    int64_t next_feeler_ms, seednode_timer_ms, start_ms;
+    int add_addr_fetch;
+    struct sato_dnsseed *dnsseed;
 };
 
 /* ---- connman.c (any thread unless noted) ---- */
@@ -160,6 +191,33 @@ void net_peer_release(sato_net_t *net, sato_peer_t *p); /* with the lock */
 size_t net_send_backlog(sato_peer_t *p);
 /* Lets the loop read from a peer whose queue was full (with the lock). */
 void net_resume_reading(sato_net_t *net, sato_peer_t *p);
+
+/* Whether headers and blocks are synced with the peer: not with the
+ * short-lived feeler and addr-fetch connections. */
+static inline int net_peer_syncs(const sato_peer_t *p) {
+    return p->conn_type != CONN_FEELER && p->conn_type != CONN_ADDR_FETCH;
+}
+/* Core's network group of a (keyed by nothing): local addresses count as
+ * public ones under -test=localaddrs. */
+size_t net_group(const sato_net_t *net, unsigned char out[17], const sato_netaddr_t *a);
+/* Dials a as the given kind of connection (with the lock); NULL if the
+ * socket could not even be made. */
+sato_peer_t *net_dial(sato_net_t *net, const sato_netaddr_t *a, conn_type_t type, int target);
+
+/* ---- outbound.c (with the lock unless noted) ---- */
+const char *net_conn_type_name(conn_type_t t);
+/* Core's ThreadOpenConnections, one round: at most one new automatic
+ * connection (anchor, full-relay, block-relay-only, feeler, addr-fetch). */
+void net_open_connections(sato_net_t *net);
+/* anchors.dat: read (and removed) at start; the block-relay-only peers
+ * written at a clean stop. Without the lock. */
+void net_load_anchors(sato_net_t *net);
+void net_save_anchors(sato_net_t *net);
+/* DNS seeds: started once when the node starts; the lookups run on a
+ * thread of their own and never hold up the loop or a stop. */
+void net_dnsseed_start(sato_net_t *net);
+void net_dnsseed_poll(sato_net_t *net);
+void net_dnsseed_stop(sato_net_t *net);
 
 /* ---- eviction.c (with the lock) ---- */
 /* The inbound peer Core would evict for a newcomer, or NULL if every one

@@ -169,10 +169,14 @@ int sato_netaddr_is_routable(const sato_netaddr_t *a) {
 }
 
 size_t sato_netaddr_group(unsigned char out[17], const sato_netaddr_t *a) {
+    return sato_netaddr_group_local(out, a, 0);
+}
+
+size_t sato_netaddr_group_local(unsigned char out[17], const sato_netaddr_t *a, int local_as_public) {
     unsigned char v4[4];
     size_t n = 0, bytes;
     unsigned bits;
-    if (sato_netaddr_is_local(a) || !sato_netaddr_is_routable(a)) {
+    if (!local_as_public && (sato_netaddr_is_local(a) || !sato_netaddr_is_routable(a))) {
         out[n++] = CLASS_UNROUTABLE; /* one group each for all of them */
         return n;
     }

@@ -112,7 +112,7 @@ static void request_blocks(sato_net_t *net, sato_chainstate_t *cs, sato_peer_t *
     size_t n = 0;
     int32_t h, end;
     int64_t now_ms = net_now_ms(net);
-    if (!p->handshake_done || p->disconnect || p->n_inflight >= MAX_BLOCKS_IN_FLIGHT) return;
+    if (!p->handshake_done || p->disconnect || !net_peer_syncs(p) || p->n_inflight >= MAX_BLOCKS_IN_FLIGHT) return;
     if (!(p->services & (SATO_NODE_NETWORK | SATO_NODE_NETWORK_LIMITED))) return;
     if ((best = peer_best(cs, p)) == NULL || sato_u256_cmp(&best->chain_work, &tip->chain_work) <= 0) return;
     if (best->status & SATO_BLOCKNODE_FAILED_MASK) return;
@@ -174,6 +174,7 @@ static void schedule_all(sato_net_t *net) {
 static void on_sync(sato_net_t *net, sato_chainstate_t *cs, sato_peer_t *p) {
     const sato_blocknode_t *best = sato_chainstate_best_header(cs);
     sato_u256_t min_work;
+    if (!net_peer_syncs(p)) return; /* there for addresses, or to be seen to answer */
     sato_u256_from_hex(&min_work, net->cfg.params->minimum_chain_work_hex);
     if (p->version >= SATO_SENDHEADERS_VERSION && sato_u256_cmp(&best->chain_work, &min_work) >= 0) {
         net_send(net, p, "sendheaders", NULL, 0);
@@ -665,7 +666,8 @@ void netproc_tip_changed(void *arg, const sato_blocknode_t *fork, const sato_blo
     for (p = net->peers; p != NULL; p = p->next) {
         const sato_blocknode_t *known;
         sato_buf_t b;
-        if (!p->handshake_done || p->disconnect || memcmp(p->announced, tip->hash, 32) == 0) continue;
+        if (!p->handshake_done || p->disconnect || !net_peer_syncs(p) || memcmp(p->announced, tip->hash, 32) == 0)
+            continue;
         known = peer_best(cs, p);
         if (known != NULL && sato_blocknode_ancestor(known, tip->height) == tip) continue;
         sato_buf_init(&b);

@@ -417,22 +417,45 @@ static int start_net(sato_node_t *node) {
         sato_log_printf("Error: -maxconnections must not be negative and -peertimeout must be positive");
         return 0;
     }
-    if (sato_args_get_list(node->args, "seednode", &list) > 0) {
-        sato_log_printf("Error: -seednode is not supported yet; use -addnode or -connect");
-        return 0;
-    }
     if (!address_list(node, "bind", cfg.bind, SATO_NET_MAX_BINDS, &cfg.nbind, cfg.port) ||
         !address_list(node, "connect", cfg.connect, SATO_NET_MAX_CONNECT, &cfg.nconnect, node->chain->default_port) ||
         !address_list(node, "addnode", cfg.addnode, SATO_NET_MAX_CONNECT, &cfg.naddnode, node->chain->default_port) ||
-        !address_list(node, "whitelist", cfg.noban, SATO_NET_MAX_WHITELIST, &cfg.nnoban, 0))
+        !address_list(node, "whitelist", cfg.noban, SATO_NET_MAX_WHITELIST, &cfg.nnoban, 0) ||
+        !address_list(node, "seednode", cfg.seednode, SATO_NET_MAX_CONNECT, &cfg.nseednode, node->chain->default_port))
         return 0;
-    if (sato_args_get_bool(node->args, "dnsseed", 1) && !has_connect && node->chain->default_port != 18444)
-        sato_log_printf("DNS seeding is not implemented yet: connect with -addnode or -connect");
     if (has_connect) cfg.naddnode = 0; /* -connect: only those */
+    /* Core: -connect turns DNS seeding off unless it is asked for. */
+    cfg.automatic_outbound = !has_connect;
+    cfg.dnsseed = sato_args_get_bool(node->args, "dnsseed", !has_connect);
+    cfg.forcednsseed = sato_args_get_bool(node->args, "forcednsseed", 0);
+    if (cfg.forcednsseed && !cfg.dnsseed) {
+        sato_log_printf("Error: Cannot set -forcednsseed to true when setting -dnsseed to false.");
+        return 0;
+    }
+    if (sato_args_get_bool(node->args, "fixedseeds", 1) && !has_connect && strcmp(node->chain->name, "regtest") != 0)
+        sato_log_printf("Fixed seeds are not included in Sato: without DNS seeds, -seednode or -addnode, give peers "
+                        "with -addnode or addpeeraddress");
+    {
+        const char **tests;
+        int i, n = sato_args_get_list(node->args, "test", &tests);
+        for (i = 0; i < n; i++) {
+            if (strcmp(tests[i], "localaddrs") != 0) {
+                sato_log_printf("Error: Unrecognized test option: %s", tests[i]);
+                return 0;
+            }
+            if (strcmp(node->chain->name, "regtest") != 0) {
+                sato_log_printf("Error: -test=<option> can only be used with regtest");
+                return 0;
+            }
+            cfg.test_local_addrs = 1;
+        }
+    }
     node->banlist_path = path_join(node->chaindir, "banlist.json");
     cfg.banlist_path = node->banlist_path;
     node->peers_path = path_join(node->chaindir, "peers.dat");
     cfg.peers_path = node->peers_path;
+    node->anchors_path = path_join(node->chaindir, "anchors.dat");
+    cfg.anchors_path = node->anchors_path;
     node->net = sato_net_start(&cfg, err, sizeof(err));
     if (node->net == NULL) {
         sato_log_printf("Error: %s", err);
@@ -685,6 +708,7 @@ int main(int argc, char **argv) {
     free(node.pid_path);
     free(node.banlist_path);
     free(node.peers_path);
+    free(node.anchors_path);
     sato_log_close();
     return rc;
 }

@@ -26,6 +26,7 @@ typedef struct {
     char *pid_path;
     char *banlist_path;
     char *peers_path;
+    char *anchors_path;
     struct event_base *base;
     sato_rpc_table_t *rpc;
     sato_rpc_context_t rpc_ctx;

@@ -18,6 +18,7 @@
 #define RPC_CLIENT_NODE_NOT_ADDED (-24)
 #define RPC_CLIENT_NODE_NOT_CONNECTED (-29)
 #define RPC_CLIENT_P2P_DISABLED (-9)
+#define RPC_CLIENT_NODE_CAPACITY_REACHED (-34)
 
 static sato_net_t *need_net(sato_rpc_request_t *req) {
     sato_net_t *net = req->ctx ? req->ctx->net : NULL;
@@ -104,7 +105,7 @@ static json_t *rpc_getpeerinfo(sato_rpc_request_t *req) {
             for (k = 0; k < p->inflight; k++) json_array_append_new(inflight, json_integer((json_int_t)p->inflight_heights[k]));
             json_object_set_new(o, "inflight", inflight);
         }
-        json_object_set_new(o, "addr_relay_enabled", json_true());
+        json_object_set_new(o, "addr_relay_enabled", json_boolean(p->addr_relay));
         json_object_set_new(o, "addr_processed", json_integer((json_int_t)p->addr_processed));
         json_object_set_new(o, "addr_rate_limited", json_integer((json_int_t)p->addr_rate_limited));
         if (p->noban) json_array_append_new(perm, json_string("noban"));
@@ -382,6 +383,36 @@ static json_t *rpc_getnodeaddresses(sato_rpc_request_t *req) {
     return out;
 }
 
+/* Core's test-only addconnection: an automatic connection of a kind. */
+static json_t *rpc_addconnection(sato_rpc_request_t *req) {
+    sato_net_t *net;
+    const char *type = sato_rpc_arg_str(req, 1);
+    sato_netaddr_t a;
+    json_t *o;
+    int rc;
+    if (strcmp(req->ctx->chain->name, "regtest") != 0)
+        return sato_rpc_error(req, SATO_RPC_MISC_ERROR, "addconnection is for regression testing (-regtest mode) only.");
+    if (strcmp(type, "outbound-full-relay") != 0 && strcmp(type, "block-relay-only") != 0 &&
+        strcmp(type, "addr-fetch") != 0 && strcmp(type, "feeler") != 0) {
+        char *help = sato_rpc_help_text(req->method);
+        sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "%s", help); /* as Core */
+        free(help);
+        return NULL;
+    }
+    if (sato_rpc_arg_bool(req, 2))
+        return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER,
+                              "Error: Adding v2transport connections requires -v2transport init flag to be set.");
+    if ((net = need_net(req)) == NULL || !param_addr(req, 0, &a)) return NULL;
+    rc = sato_net_add_connection(net, &a, type);
+    if (rc <= 0)
+        return sato_rpc_error(req, RPC_CLIENT_NODE_CAPACITY_REACHED,
+                              "Error: Already at capacity for specified connection type.");
+    o = json_object();
+    json_object_set_new(o, "address", json_string(sato_rpc_arg_str(req, 0)));
+    json_object_set_new(o, "connection_type", json_string(type));
+    return o;
+}
+
 static json_t *rpc_addpeeraddress(sato_rpc_request_t *req) {
     sato_net_t *net = need_net(req);
     const char *address = sato_rpc_arg_str(req, 0);
@@ -403,6 +434,7 @@ static json_t *rpc_addpeeraddress(sato_rpc_request_t *req) {
 
 void sato_rpc_register_net(sato_rpc_table_t *t) {
     static const sato_rpc_impl_t impls[] = {
+        {"addconnection", rpc_addconnection},
         {"addnode", rpc_addnode},
         {"addpeeraddress", rpc_addpeeraddress},
         {"clearbanned", rpc_clearbanned},

@@ -6,6 +6,23 @@
 
 const sato_rpc_method_t sato_rpc_spec_net[] = {
     {
+        .category = "hidden",
+        .name = "addconnection",
+        .description = "Opens an outbound connection of a given kind to a node, as the node would open one itself. "
+                       "For tests only (regtest).\n",
+        .args = ARGS(REQ("address", STR, "The node's IP address and port"),
+                     REQ("connection_type", STR,
+                         "The kind of connection (\"outbound-full-relay\", \"block-relay-only\", \"addr-fetch\" "
+                         "or \"feeler\")"),
+                     REQ("v2transport", BOOL, "Whether to use BIP324's v2 transport (this node speaks only v1: "
+                                              "true is refused)")),
+        .results = RESULTS(RES(OBJ, "", "",
+                               .inner = RESULTS(RES(STR, "address", "The address connected to"),
+                                                RES(STR, "connection_type", "The kind of connection opened")))),
+        .examples = EX_CLI("addconnection", "\"192.168.0.6:8333\" \"outbound-full-relay\" false")
+            EX_RPC("addconnection", "\"192.168.0.6:8333\", \"outbound-full-relay\", false"),
+    },
+    {
         .category = "network",
         .name = "addnode",
         .description =

@@ -39,7 +39,9 @@ class Node:
 
     def args(self):
         port = ["-rpcport=%d" % self.rpcport, "-port=%d" % self.p2pport] if self.port_on_cmdline else []
-        return [SATOD, "-regtest", "-datadir=" + self.datadir, "-printtoconsole=0"] + port + self.extra_args
+        return [SATOD, "-regtest", "-datadir=" + self.datadir, "-printtoconsole=0",
+                # As Core's framework: no DNS lookups unless a test asks.
+                "-dnsseed=0"] + port + self.extra_args
 
     def start(self, wait=True):
         self.proc = subprocess.Popen(self.args(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
