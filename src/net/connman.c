@@ -63,6 +63,7 @@ static void addr_text(char out[SATO_NETADDR_STRLEN], const sato_netaddr_t *a) {
 
 static void peer_free(sato_peer_t *p) {
     sato_headerssync_destroy(p->hss);
+    net_addr_relay_free(p);
     while (p->q_head) {
         qmsg_t *m = p->q_head;
         p->q_head = m->next;
@@ -230,12 +231,6 @@ static int is_heavy(const char *cmd) {
     return 0;
 }
 
-/* Core's SetupAddressRelay: no address traffic with block-relay-only
- * peers (it would give the link away) nor feelers (gone too soon). */
-static int addr_relay(const sato_peer_t *p) {
-    return p->conn_type != CONN_BLOCK_RELAY && p->conn_type != CONN_FEELER;
-}
-
 static void on_version(sato_net_t *net, sato_peer_t *p, const unsigned char *payload, size_t len) {
     sato_msg_version_t v;
     sato_peer_t *q;
@@ -297,9 +292,11 @@ static void on_handshake_done(sato_net_t *net, sato_peer_t *p) {
         t->backoff_s = 1;
     }
     /* Addresses are asked of outbound peers that relay them: not of
-     * block-relay-only ones (that would reveal the link) nor feelers. */
-    if (addr_relay(p) && !p->inbound) {
+     * block-relay-only ones (that would reveal the link) nor feelers
+     * (gone at once). */
+    if (!p->inbound && p->conn_type != CONN_FEELER && net_addr_relay_setup(p)) {
         net_send(net, p, "getaddr", NULL, 0);
+        p->getaddr_sent = 1;
         p->addr_tokens += 1000; /* the answer may be that big */
     }
     /* The rest (sendheaders, the first getheaders) needs the chain: a
@@ -315,7 +312,8 @@ static void on_addr(sato_net_t *net, sato_peer_t *p, const unsigned char *payloa
     sato_msg_result_t r = sato_msg_addr_read(&m, payload, len, v2);
     int64_t now = net_now(net), now_ms = net_now_ms(net);
     size_t i, kept = 0;
-    if (!addr_relay(p)) {
+    if (r != SATO_MSG_OVERSIZED && r != SATO_MSG_OK) return;
+    if (!net_addr_relay_setup(p)) {
         SATO_DEBUG(SATO_LOG_NET, "ignoring %s message from %s peer=%llu", v2 ? "addrv2" : "addr",
                    net_conn_type_name(p->conn_type), (unsigned long long)p->id);
         return;
@@ -324,7 +322,6 @@ static void on_addr(sato_net_t *net, sato_peer_t *p, const unsigned char *payloa
         net_misbehaving(net, p, "addr message size too large");
         return;
     }
-    if (r != SATO_MSG_OK) return;
     if (p->addr_tokens < 1000) { /* time adds tokens up to the cap; getaddr may pass it */
         p->addr_tokens += (double)(now_ms - p->addr_tokens_ms) / 1000.0 * 0.1;
         if (p->addr_tokens > 1000) p->addr_tokens = 1000;
@@ -337,12 +334,21 @@ static void on_addr(sato_net_t *net, sato_peer_t *p, const unsigned char *payloa
             continue;
         }
         if (!p->noban) p->addr_tokens -= 1;
-        p->addr_processed++;
+        /* Only nodes that serve blocks (or may know good addresses). */
+        if (!(e.services & (SATO_NODE_NETWORK | SATO_NODE_NETWORK_LIMITED))) continue;
         e.time = (uint32_t)sato_addrman_gossip_time(e.time, now);
+        net_addr_known(p, &e.addr);
         if (net_is_banned(net, &e.addr, now) || is_discouraged(net, &e.addr)) continue;
-        m.entries[kept++] = e;
+        p->addr_processed++;
+        /* A node announcing itself, fresh: pass it on (Core relays from
+         * messages of at most 10, never a getaddr answer). */
+        if ((int64_t)e.time > now - 600 && !p->getaddr_sent && m.n <= 10 &&
+            (sato_netaddr_is_routable(&e.addr) || (net->cfg.test_local_addrs && sato_netaddr_is_valid(&e.addr))))
+            net_addr_relay(net, p, &e);
+        if (e.addr.net == SATO_NET_IPV4 || e.addr.net == SATO_NET_IPV6) m.entries[kept++] = e; /* reachable */
     }
     if (kept > 0) sato_addrman_add(net->addrman, m.entries, kept, &p->addr, SATO_ADDRMAN_GOSSIP_PENALTY, now);
+    if (m.n < 1000) p->getaddr_sent = 0;
     /* An addr-fetch connection exists for this answer only. */
     if (p->conn_type == CONN_ADDR_FETCH && m.n > 1) net_disconnect(net, p, "addrfetch connection completed");
     sato_msg_addr_clear(&m);
@@ -352,15 +358,16 @@ static void on_addr(sato_net_t *net, sato_peer_t *p, const unsigned char *payloa
  * (Core: so a spy cannot map the address manager by asking again). */
 static void on_getaddr(sato_net_t *net, sato_peer_t *p) {
     const sato_addr_entry_t *entries;
-    size_t n;
-    sato_buf_t b;
-    if (!p->inbound || p->getaddr_answered) return;
+    size_t n, i;
+    if (!p->inbound || p->getaddr_answered) return; /* outbound: a spy could tell which is which */
+    (void)net_addr_relay_setup(p); /* inbound: always turns it on */
     p->getaddr_answered = 1;
     n = sato_addrcache_get(net->addrcache, net->addrman, (uint64_t)p->addr.net, net_now(net), &entries);
-    sato_buf_init(&b);
-    sato_msg_addr_write(&b, entries, n, p->addrv2);
-    net_send(net, p, p->addrv2 ? "addrv2" : "addr", b.data, b.len);
-    sato_buf_clear(&b);
+    /* Through the peer's queue, so its filter learns them; the first
+     * send of a connection is not delayed. */
+    p->n_addrs_to_send = 0;
+    for (i = 0; i < n; i++) net_addr_push(p, &entries[i]);
+    net_addr_send(net, p, net_now_ms(net));
 }
 
 static int cache_keep(void *ctx, const sato_netaddr_t *a) {
@@ -764,6 +771,8 @@ static void on_tick(evutil_socket_t fd, short what, void *arg) {
             }
         }
     }
+    for (p = net->peers; p != NULL; p = p->next)
+        if (!p->disconnect) net_addr_send(net, p, now_ms);
     net_dnsseed_poll(net);
     pthread_cond_signal(&net->work);
     pthread_mutex_unlock(&net->lock);
@@ -1010,7 +1019,7 @@ size_t sato_net_peers(sato_net_t *net, sato_peer_info_t **out) {
         x->connection_type = net_conn_type_name(p->conn_type);
         x->time_offset = p->time_offset;
         x->handshake_done = p->handshake_done;
-        x->addr_relay = addr_relay(p);
+        x->addr_relay = p->addr_relay_on;
         x->addr_processed = p->addr_processed;
         x->addr_rate_limited = p->addr_rate_limited;
     }

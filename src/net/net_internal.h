@@ -90,6 +90,12 @@ typedef struct sato_peer {
     double addr_tokens;     /* Core's token bucket for addr processing */
     int64_t addr_tokens_ms;
     uint64_t addr_processed, addr_rate_limited;
+    int addr_relay_on;      /* addresses go both ways (Core's m_addr_relay_enabled) */
+    int getaddr_sent;       /* the next big addr is its answer: not relayed */
+    struct sato_rollingbloom *addr_known; /* addresses it has or was sent */
+    sato_addr_entry_t *addrs_to_send;     /* addrrelay.c's queue, at most 1,000 */
+    size_t n_addrs_to_send;
+    int64_t next_addr_send_ms;
     /* ping */
     uint64_t ping_nonce;
     int64_t ping_start_ms, last_ping_sent;
@@ -181,6 +187,19 @@ int64_t net_now(const sato_net_t *net);
 int64_t net_now_ms(const sato_net_t *net);
 /* Frames and queues a message to the peer (thread-safe). With the lock. */
 void net_send(sato_net_t *net, sato_peer_t *p, const char *command, const unsigned char *payload, size_t len);
+
+/* addrrelay.c, with the lock. setup: 0 for peers that must not exchange
+ * addresses (block-relay-only), else turns relay on and returns 1. */
+int net_addr_relay_setup(sato_peer_t *p);
+void net_addr_known(sato_peer_t *p, const sato_netaddr_t *a);
+int net_addr_compatible(const sato_peer_t *p, const sato_netaddr_t *a);
+void net_addr_push(sato_peer_t *p, const sato_addr_entry_t *e);
+/* Passes a fresh address on to two peers other than from (one for
+ * networks this node does not reach). */
+void net_addr_relay(sato_net_t *net, const sato_peer_t *from, const sato_addr_entry_t *e);
+/* Sends the peer's queue when its Poisson timer (30 s mean) is due. */
+void net_addr_send(sato_net_t *net, sato_peer_t *p, int64_t now_ms);
+void net_addr_relay_free(sato_peer_t *p);
 /* Marks the peer for disconnection (the loop frees it). With the lock. */
 void net_disconnect(sato_net_t *net, sato_peer_t *p, const char *why);
 /* Core's Misbehaving: disconnect and discourage (not noban, manual or
