@@ -85,6 +85,7 @@ typedef struct {
     int relay_txes;
     int64_t last_send, last_recv, conn_time;
     uint64_t bytes_sent, bytes_recv;
+    uint64_t sent_per_msg[SATO_MSG_TYPES], recv_per_msg[SATO_MSG_TYPES]; /* by sato_msg_types index */
     double ping_time, min_ping, ping_wait; /* seconds; < 0: none yet */
     int32_t version;
     char subver[257];

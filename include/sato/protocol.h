@@ -78,6 +78,15 @@ typedef struct {
 } sato_msgreader_t;
 
 void sato_msgreader_init(sato_msgreader_t *r, const unsigned char magic[4]);
+
+/* Core's message types in its sorted order, "*other*" first: the keys of
+ * getpeerinfo's bytessent_per_msg / bytesrecv_per_msg. */
+#define SATO_MSG_TYPES 37
+#define SATO_MSG_TYPE_OTHER 0
+extern const char *const sato_msg_types[SATO_MSG_TYPES];
+/* The index of a command in sato_msg_types, SATO_MSG_TYPE_OTHER if not
+ * one of Core's. */
+size_t sato_msg_type_index(const char *command);
 void sato_msgreader_clear(sato_msgreader_t *r);
 /* Consumes bytes from data (up to len; *used says how many) until one
  * event. On SATO_FRAME_MESSAGE, r->command and (*payload, *plen) hold the

@@ -14,6 +14,7 @@
 
 #include "chain_internal.h"
 #include "sato/block_check.h"
+#include "sato/clock.h"
 #include "sato/fault.h"
 #include "sato/hex.h"
 #include "sato/log.h"
@@ -131,7 +132,7 @@ void chain_add_candidate(sato_chainstate_t *cs, sato_blocknode_t *e) {
 
 static int64_t now_seconds(const sato_chainstate_t *cs) {
     if (cs->opts.now != NULL) return cs->opts.now(cs->opts.now_ctx);
-    return (int64_t)time(NULL);
+    return sato_clock_now();
 }
 
 /* ---- failure marks ---- */

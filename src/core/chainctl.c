@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "sato/chainctl.h"
+#include "sato/clock.h"
 #include "sato/log.h"
 #include "sato/mem.h"
 
@@ -130,7 +131,7 @@ uint64_t sato_chainctl_chain_tx(sato_chainctl_t *ctl, const sato_blocknode_t *e)
 double sato_chainctl_progress(sato_chainctl_t *ctl, const sato_blocknode_t *e) {
     const sato_blocknode_t *genesis = sato_chainstate_at(ctl->cs, 0);
     double done, rate = 0, total;
-    int64_t now = (int64_t)time(NULL), elapsed;
+    int64_t now = sato_clock_now(), elapsed;
     if (e == NULL || genesis == NULL) return 0;
     done = (double)sato_chainctl_chain_tx(ctl, e);
     elapsed = (int64_t)e->header.time - (int64_t)genesis->header.time;
@@ -147,7 +148,7 @@ int sato_chainctl_ibd(sato_chainctl_t *ctl) {
     if (tip == NULL) return 1;
     if (!sato_u256_from_hex(&min_work, ctl->params->minimum_chain_work_hex)) sato_u256_set_u64(&min_work, 0);
     if (sato_u256_cmp(&tip->chain_work, &min_work) < 0) return 1;
-    if ((int64_t)tip->header.time < (int64_t)time(NULL) - MAX_TIP_AGE) return 1;
+    if ((int64_t)tip->header.time < sato_clock_now() - MAX_TIP_AGE) return 1;
     sato_log_printf("Leaving InitialBlockDownload (latching to false)");
     ctl->left_ibd = 1;
     return 0;

@@ -21,6 +21,7 @@
 
 #include "net_internal.h"
 #include "sato/addrman.h"
+#include "sato/clock.h"
 #include "sato/headerssync.h"
 #include "sato/log.h"
 #include "sato/mem.h"
@@ -38,15 +39,16 @@ void sato_net_config_init(sato_net_config_t *c) {
     c->user_agent = "/Sato/";
 }
 
+/* Both follow the node's mockable clock, as Core's timeouts do; the
+ * milliseconds are wall-clock time too, so that a jump of the mock time
+ * moves every interval (pings, stalls, feelers) alike. */
 int64_t net_now(const sato_net_t *net) {
-    return net->cfg.now ? net->cfg.now(net->cfg.now_ctx) : (int64_t)time(NULL);
+    return net->cfg.now ? net->cfg.now(net->cfg.now_ctx) : sato_clock_now();
 }
 
 int64_t net_now_ms(const sato_net_t *net) {
-    struct timespec ts;
     (void)net;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return sato_clock_now_ms();
 }
 
 static uint64_t random_u64(void) {
@@ -95,12 +97,14 @@ void net_send(sato_net_t *net, sato_peer_t *p, const char *command, const unsign
         sato_msg_frame(&frame, net->cfg.params->magic, command, payload, len);
         bufferevent_write(p->bev, frame.data, frame.len);
         p->bytes_sent += frame.len;
+        p->sent_per_msg[sato_msg_type_index(command)] += frame.len;
         net->total_sent += frame.len;
         sato_buf_clear(&frame);
     } else {
         size_t before = p->outq.len;
         sato_msg_frame(&p->outq, net->cfg.params->magic, command, payload, len);
         p->bytes_sent += p->outq.len - before;
+        p->sent_per_msg[sato_msg_type_index(command)] += p->outq.len - before;
         net->total_sent += p->outq.len - before;
         event_active(net->flush_ev, EV_READ, 0);
     }
@@ -476,12 +480,17 @@ static void on_read(struct bufferevent *bev, void *arg) {
         evbuffer_drain(in, used);
         switch (ev) {
         case SATO_FRAME_NEED_MORE: break;
-        case SATO_FRAME_MESSAGE: on_message(net, p, p->reader.command, payload, plen); break;
+        case SATO_FRAME_MESSAGE:
+            p->recv_per_msg[sato_msg_type_index(p->reader.command)] += SATO_MSG_HEADER_SIZE + plen;
+            on_message(net, p, p->reader.command, payload, plen);
+            break;
         case SATO_FRAME_BAD_CHECKSUM:
+            p->recv_per_msg[SATO_MSG_TYPE_OTHER] += SATO_MSG_HEADER_SIZE + (uint64_t)p->reader.want;
             SATO_DEBUG(SATO_LOG_NET, "Header error: Wrong checksum (%s) peer=%llu", p->reader.command,
                        (unsigned long long)p->id);
             break;
         case SATO_FRAME_BAD_COMMAND:
+            p->recv_per_msg[SATO_MSG_TYPE_OTHER] += SATO_MSG_HEADER_SIZE + (uint64_t)p->reader.want;
             SATO_DEBUG(SATO_LOG_NET, "Header error: Invalid message type peer=%llu", (unsigned long long)p->id);
             break;
         case SATO_FRAME_BAD_MAGIC: net_disconnect(net, p, "Header error: Wrong MessageStart"); break;
@@ -716,26 +725,36 @@ static void on_tick(evutil_socket_t fd, short what, void *arg) {
     (void)what;
     pthread_mutex_lock(&net->lock);
     for (p = net->peers; p != NULL; p = p->next) {
+        char why[96];
         int k;
+        /* Core's ShouldRunInactivityChecks: no timeout in a connection's
+         * first -peertimeout seconds. */
+        int checks = now > p->conn_time + net->cfg.peer_timeout_s;
         if (p->disconnect) continue;
         if (!p->handshake_done) {
-            if (now - p->conn_time >= net->cfg.peer_timeout_s)
-                net_disconnect(net, p, "version handshake timeout");
+            if (checks) net_disconnect(net, p, "version handshake timeout");
             continue;
         }
-        if (now - p->last_send >= TIMEOUT_INTERVAL_S || now - p->last_recv >= TIMEOUT_INTERVAL_S) {
-            net_disconnect(net, p, "socket inactivity timeout");
+        if (checks && now > p->last_send + TIMEOUT_INTERVAL_S) {
+            snprintf(why, sizeof(why), "socket sending timeout: %llds", (long long)(now - p->last_send));
+            net_disconnect(net, p, why);
+            continue;
+        }
+        if (checks && now > p->last_recv + TIMEOUT_INTERVAL_S) {
+            snprintf(why, sizeof(why), "socket receive timeout: %llds", (long long)(now - p->last_recv));
+            net_disconnect(net, p, why);
             continue;
         }
         if (p->conn_type == CONN_ADDR_FETCH && now - p->conn_time > ADDR_FETCH_TIMEOUT_S) {
             net_disconnect(net, p, "addrfetch connection timeout");
             continue;
         }
-        if (p->ping_nonce != 0 && now - p->last_ping_sent >= TIMEOUT_INTERVAL_S) {
-            net_disconnect(net, p, "ping timeout");
+        if (checks && p->ping_nonce != 0 && now_ms > p->ping_start_ms + TIMEOUT_INTERVAL_S * 1000) {
+            snprintf(why, sizeof(why), "ping timeout: %fs", (double)(now_ms - p->ping_start_ms) / 1000.0);
+            net_disconnect(net, p, why);
             continue;
         }
-        if (p->ping_nonce == 0 && (p->ping_requested || now - p->last_ping_sent >= PING_INTERVAL_S))
+        if (p->ping_nonce == 0 && (p->ping_requested || now_ms > p->ping_start_ms + PING_INTERVAL_S * 1000))
             ping(net, p, now);
         /* Core's stalling rule: the peer holding the block that keeps the
          * download window from moving, for longer than the timeout. */
@@ -994,7 +1013,9 @@ size_t sato_net_peers(sato_net_t *net, sato_peer_info_t **out) {
         int k;
         x->id = p->id;
         addr_text(x->addr, &p->addr);
-        x->network = sato_netaddr_network_name(p->addr.net);
+        /* Core's GetNetClass: loopback and private peers are "not_publicly_routable". */
+        x->network = sato_netaddr_is_routable(&p->addr) ? sato_netaddr_network_name(p->addr.net)
+                                                        : "not_publicly_routable";
         x->services = p->services;
         x->relay_txes = p->relay;
         x->last_send = p->last_send;
@@ -1002,6 +1023,8 @@ size_t sato_net_peers(sato_net_t *net, sato_peer_info_t **out) {
         x->conn_time = p->conn_time;
         x->bytes_sent = p->bytes_sent;
         x->bytes_recv = p->bytes_recv;
+        memcpy(x->sent_per_msg, p->sent_per_msg, sizeof(x->sent_per_msg));
+        memcpy(x->recv_per_msg, p->recv_per_msg, sizeof(x->recv_per_msg));
         x->ping_time = p->last_ping;
         x->min_ping = p->min_ping;
         x->ping_wait = p->ping_nonce ? (double)(now_ms - p->ping_start_ms) / 1000.0 : -1;

@@ -72,6 +72,8 @@ typedef struct sato_peer {
     sato_msgreader_t reader; /* loop thread only */
     int64_t conn_time, last_send, last_recv;
     uint64_t bytes_sent, bytes_recv;
+    /* header + payload by sato_msg_types index, as Core's per-type maps */
+    uint64_t sent_per_msg[SATO_MSG_TYPES], recv_per_msg[SATO_MSG_TYPES];
     /* handshake */
     int got_version, sent_version, got_verack, handshake_done, sync_queued;
     int32_t version, start_height;

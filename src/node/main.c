@@ -15,6 +15,7 @@
 
 #include "node/node.h"
 #include "sato/buf.h"
+#include "sato/clock.h"
 #include "sato/hex.h"
 #include "sato/log.h"
 #include "sato/mem.h"
@@ -386,9 +387,22 @@ static int address_list(sato_node_t *node, const char *opt, sato_netaddr_t *out,
     return 1;
 }
 
-static int64_t net_clock(void *ctx) {
-    (void)ctx;
-    return (int64_t)time(NULL);
+/* -mocktime: the clock starts stopped at that second (regtest only;
+ * setmocktime moves it). */
+static int apply_mocktime(sato_node_t *node) {
+    int64_t t = sato_args_get_int(node->args, "mocktime", 0);
+    if (t == 0) return 1;
+    if (strcmp(node->chain->name, "regtest") != 0) {
+        sato_log_printf("Error: -mocktime is for regression testing (-regtest mode) only");
+        return 0;
+    }
+    if (t < 0 || t > (int64_t)UINT32_MAX) {
+        sato_log_printf("Error: -mocktime must be in the range [0, %lu], not %lld", (unsigned long)UINT32_MAX,
+                        (long long)t);
+        return 0;
+    }
+    sato_clock_set_mock(t);
+    return 1;
 }
 
 /* The peer-to-peer node, once the chain state is there. */
@@ -412,7 +426,6 @@ static int start_net(sato_node_t *node) {
     cfg.peer_timeout_s = (int)sato_args_get_int(node->args, "peertimeout", 60);
     cfg.network_active = sato_args_get_bool(node->args, "networkactive", 1);
     cfg.user_agent = "/Sato:" SATO_VERSION "/";
-    cfg.now = net_clock;
     if (cfg.max_connections < 0 || cfg.peer_timeout_s <= 0) {
         sato_log_printf("Error: -maxconnections must not be negative and -peertimeout must be positive");
         return 0;
@@ -616,6 +629,7 @@ static int run(sato_node_t *node, int argc, char **argv) {
         sato_log_printf("Error: cannot write pid file %s", node->pid_path);
         goto out;
     }
+    if (!apply_mocktime(node)) goto out;
     node->started = time(NULL);
     sato_log_printf("Sato version %s", SATO_VERSION);
     sato_log_printf("Chain: %s, data directory: %s", node->chain->name, node->chaindir);

@@ -53,6 +53,7 @@ const sato_arg_def_t sato_node_options[] = {
     {"test", SATO_ARG_LIST, 0,
      "=<option>  (regtest) localaddrs: the address manager keeps loopback and private addresses and groups them "
      "as public ones, so automatic connections can be tested on one machine"},
+    {"mocktime", SATO_ARG_INT, 0, "=<n>  (regtest) Replace actual time with <n> seconds since the epoch (default: 0)"},
     {"flushinterval", SATO_ARG_INT, 0,
      "=<n>  (debug) Seconds between writes of the chain state of an idle node (default: 3600)"},
     {"help", SATO_ARG_BOOL, SATO_ARG_COMMANDLINE_ONLY, "  This help"},

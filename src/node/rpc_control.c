@@ -1,5 +1,5 @@
 /* RPC methods about the daemon itself: stop, uptime, logging,
- * getmemoryinfo. Their interface (arguments, help) is in the rpc layer's
+ * getmemoryinfo, setmocktime. Their interface (arguments, help) is in the rpc layer's
  * method table (src/rpc/spec_control.c), which sato-cli reads too; help
  * is the rpc layer's own. */
 #include <errno.h>
@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "node/node.h"
+#include "sato/clock.h"
 #include "sato/log.h"
 #include "sato/mem.h"
 
@@ -29,6 +30,23 @@ static json_t *rpc_stop(sato_rpc_request_t *req) {
 static json_t *rpc_uptime(sato_rpc_request_t *req) {
     sato_node_t *node = req->node;
     return json_integer((json_int_t)(time(NULL) - node->started));
+}
+
+/* Core's setmocktime: the node's clock (network timeouts, addrman and
+ * ban times, block times of generate, the IBD tip age) stops at the
+ * given second, or runs again with 0. Block times are 32-bit, hence the
+ * range. */
+static json_t *rpc_setmocktime(sato_rpc_request_t *req) {
+    const sato_node_t *node = req->node;
+    int64_t t;
+    if (strcmp(node->chain->name, "regtest") != 0)
+        return sato_rpc_error(req, SATO_RPC_MISC_ERROR, "setmocktime is for regression testing (-regtest mode) only");
+    if (!sato_rpc_arg_int(req, 0, INT64_MIN, INT64_MAX, &t)) return NULL;
+    if (t < 0 || t > (int64_t)UINT32_MAX)
+        return sato_rpc_error(req, SATO_RPC_INVALID_PARAMETER, "Mocktime must be in the range [0, %lu], not %lld.",
+                              (unsigned long)UINT32_MAX, (long long)t);
+    sato_clock_set_mock(t);
+    return json_null();
 }
 
 static json_t *rpc_getmemoryinfo(sato_rpc_request_t *req) {
@@ -87,6 +105,7 @@ void sato_node_register_control(sato_rpc_table_t *t) {
     static const sato_rpc_impl_t impls[] = {
         {"getmemoryinfo", rpc_getmemoryinfo},
         {"logging", rpc_logging},
+        {"setmocktime", rpc_setmocktime},
         {"stop", rpc_stop},
         {"uptime", rpc_uptime},
     };

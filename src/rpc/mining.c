@@ -9,6 +9,7 @@
 #include "chain_util.h"
 #include "sato/block_check.h"
 #include "sato/chainstate_query.h"
+#include "sato/clock.h"
 #include "sato/descriptor.h"
 #include "sato/difficulty.h"
 #include "sato/hex.h"
@@ -27,7 +28,7 @@ static int make_template(sato_block_template_t *t, sato_chainctl_t *ctl) {
     const sato_chainparams_t *p = sato_chainctl_params(ctl);
     const sato_blocknode_t *tip = sato_chainstate_tip(sato_chainctl_chainstate(ctl));
     sato_chain_view_t view;
-    int64_t mtp = sato_blocknode_median_time_past(tip), now = (int64_t)time(NULL);
+    int64_t mtp = sato_blocknode_median_time_past(tip), now = sato_clock_now();
     memset(t, 0, sizeof(*t));
     memcpy(t->prev_hash, tip->hash, 32);
     t->height = tip->height + 1;

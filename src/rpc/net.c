@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sato/clock.h"
 #include "sato/json_out.h"
 #include "sato/mem.h"
 #include "sato/net.h"
@@ -55,6 +56,15 @@ static json_t *services_hex(uint64_t s) {
     char buf[17];
     snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)s);
     return json_string(buf);
+}
+
+/* Core lists only the message types with bytes, in its sorted order. */
+static json_t *per_msg(const uint64_t counts[SATO_MSG_TYPES]) {
+    json_t *o = json_object();
+    size_t i;
+    for (i = 0; i < SATO_MSG_TYPES; i++)
+        if (counts[i] > 0) json_object_set_new(o, sato_msg_types[i], json_integer((json_int_t)counts[i]));
+    return o;
 }
 
 static json_t *rpc_getconnectioncount(sato_rpc_request_t *req) {
@@ -111,8 +121,8 @@ static json_t *rpc_getpeerinfo(sato_rpc_request_t *req) {
         if (p->noban) json_array_append_new(perm, json_string("noban"));
         json_object_set_new(o, "permissions", perm);
         json_object_set_new(o, "minfeefilter", sato_json_amount(0));
-        json_object_set_new(o, "bytessent_per_msg", json_object());
-        json_object_set_new(o, "bytesrecv_per_msg", json_object());
+        json_object_set_new(o, "bytessent_per_msg", per_msg(p->sent_per_msg));
+        json_object_set_new(o, "bytesrecv_per_msg", per_msg(p->recv_per_msg));
         json_object_set_new(o, "connection_type", json_string(p->connection_type));
         json_object_set_new(o, "transport_protocol_type", json_string("v1"));
         json_object_set_new(o, "session_id", json_string(""));
@@ -294,7 +304,7 @@ static json_t *rpc_setban(sato_rpc_request_t *req) {
         return sato_rpc_error(req, RPC_CLIENT_INVALID_IP_OR_SUBNET, "Error: Invalid IP/Subnet");
     if (!sato_rpc_arg_int(req, 2, INT64_MIN, INT64_MAX, &bantime)) return NULL;
     if (strcmp(cmd, "add") == 0) {
-        int64_t now = (int64_t)time(NULL);
+        int64_t now = sato_clock_now();
         b.created = now;
         b.until = absolute ? bantime : now + (bantime > 0 ? bantime : 24 * 60 * 60);
         if (absolute && bantime <= now)
@@ -312,7 +322,7 @@ static json_t *rpc_listbanned(sato_rpc_request_t *req) {
     sato_net_t *net = need_net(req);
     sato_ban_t *bans;
     size_t n, i;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = sato_clock_now();
     json_t *out;
     if (net == NULL) return NULL;
     bans = sato_calloc(SATO_NET_MAX_BANS, sizeof(*bans));

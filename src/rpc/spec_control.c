@@ -56,6 +56,15 @@ const sato_rpc_method_t sato_rpc_spec_control[] = {
             EX_RPC("logging", "[\"all\"], [\"libevent\"]"),
     },
     {
+        .category = "hidden",
+        .name = "setmocktime",
+        .description = "Set the local time to given timestamp (-regtest only)\n",
+        .args = ARGS(REQ("timestamp", NUM,
+                         "UNIX epoch time\nPass 0 to go back to using the system time.")),
+        .results = RESULTS(RES(NONE, "", "")),
+        .examples = "",
+    },
+    {
         .category = "control",
         .name = "stop",
         .description = "Asks Sato to shut down cleanly.",
