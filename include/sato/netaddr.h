@@ -47,6 +47,11 @@ void sato_netaddr_ipv4(sato_netaddr_t *a, const unsigned char ip[4], uint16_t po
 void sato_netaddr_ipv6(sato_netaddr_t *a, const unsigned char ip[16], uint16_t port);
 
 int sato_netaddr_equal(const sato_netaddr_t *a, const sato_netaddr_t *b);
+/* The same host, whatever the port. */
+int sato_netaddr_same_ip(const sato_netaddr_t *a, const sato_netaddr_t *b);
+/* Core's CService::GetKey: the address bytes (the 16-byte legacy form for
+ * IPv4 and IPv6), then the port big-endian; returns the length. */
+size_t sato_netaddr_key(unsigned char out[SATO_NETADDR_MAX + 2], const sato_netaddr_t *a);
 
 /* Core's CNetAddr::IsRoutable and friends (RFC1918, loopback, link-local,
  * documentation ranges, ...). Unroutable addresses are not relayed. */

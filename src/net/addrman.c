@@ -31,22 +31,6 @@ static uint64_t cheap_hash(const unsigned char *buf, size_t n) {
     return sato_le64(h);
 }
 
-/* Core's CService::GetKey: the address bytes (the 16-byte legacy form for
- * IPv4 and IPv6), then the port big-endian. */
-static size_t addr_key(unsigned char out[SATO_NETADDR_MAX + 2], const sato_netaddr_t *a) {
-    size_t n;
-    if (a->net == SATO_NET_IPV4 || a->net == SATO_NET_IPV6) {
-        sato_netaddr_to_legacy(out, a);
-        n = 16;
-    } else {
-        n = a->len > SATO_NETADDR_MAX ? SATO_NETADDR_MAX : a->len;
-        memcpy(out, a->addr, n);
-    }
-    out[n++] = (unsigned char)(a->port >> 8);
-    out[n++] = (unsigned char)a->port;
-    return n;
-}
-
 /* Appends a byte string as Core serializes a std::vector: CompactSize
  * length (one byte here, all are shorter than 253) and the bytes. */
 static size_t put_vec(unsigned char *p, const unsigned char *v, size_t n) {
@@ -58,7 +42,7 @@ static size_t put_vec(unsigned char *p, const unsigned char *v, size_t n) {
 /* local: local addresses grouped as public ones (-test=localaddrs). */
 static int tried_bucket(const unsigned char key[32], const sato_netaddr_t *a, int local) {
     unsigned char buf[128], ak[SATO_NETADDR_MAX + 2], g[17];
-    size_t n, akl = addr_key(ak, a), gl = sato_netaddr_group_local(g, a, local);
+    size_t n, akl = sato_netaddr_key(ak, a), gl = sato_netaddr_group_local(g, a, local);
     uint64_t h1, h2;
     memcpy(buf, key, 32);
     n = 32 + put_vec(buf + 32, ak, akl);
@@ -101,7 +85,7 @@ int am_new_bucket(const sato_addrman_t *am, const sato_netaddr_t *a, const sato_
 
 int sato_addrman_bucket_position(const unsigned char key[32], int is_new, int bucket, const sato_netaddr_t *a) {
     unsigned char buf[128], ak[SATO_NETADDR_MAX + 2];
-    size_t akl = addr_key(ak, a), n;
+    size_t akl = sato_netaddr_key(ak, a), n;
     memcpy(buf, key, 32);
     buf[32] = is_new ? 'N' : 'K';
     sato_put_le32(buf + 33, (uint32_t)bucket);
@@ -203,10 +187,6 @@ int am_normalize(sato_netaddr_t *out, const sato_netaddr_t *in) {
     memcpy(out->addr, in->addr, in->len);
     out->port = in->port;
     return 1;
-}
-
-static int same_ip(const sato_netaddr_t *a, const sato_netaddr_t *b) {
-    return a->net == b->net && a->len == b->len && memcmp(a->addr, b->addr, a->len) == 0;
 }
 
 static unsigned net_index(const sato_netaddr_t *a) {
@@ -456,7 +436,7 @@ static int add_single(sato_addrman_t *am, const sato_addr_entry_t *in, const sat
         return 0;
     a.services = in->services;
     a.time = clamp_time((int64_t)in->time);
-    if (same_ip(&a.addr, source)) penalty = 0; /* a peer announcing itself */
+    if (sato_netaddr_same_ip(&a.addr, source)) penalty = 0; /* a peer announcing itself */
 
     idx = am_find(am, &a.addr);
     if (idx != AM_NONE) {

@@ -4,7 +4,6 @@
  * address, so the network learns it without every node flooding it;
  * what a peer is sent waits in its queue and leaves about every 30
  * seconds, filtered by what the peer is known to know already. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,24 +21,6 @@
 #define ROTATE_RELAY_DEST_S (24 * 60 * 60)
 #define RELAY_RANDOMIZER 0x61646472656c6179ULL /* "addrelay": this use of the net's key */
 
-/* Address and port: what "the same address" means to the filter. */
-static size_t addr_key(unsigned char out[SATO_NETADDR_MAX + 3], const sato_netaddr_t *a) {
-    out[0] = (unsigned char)a->net;
-    memcpy(out + 1, a->addr, a->len);
-    out[1 + a->len] = (unsigned char)(a->port >> 8);
-    out[2 + a->len] = (unsigned char)a->port;
-    return (size_t)a->len + 3;
-}
-
-static double uniform01(void) {
-    unsigned char b[8];
-    uint64_t v = 0;
-    int i;
-    sato_random_bytes(b, 8);
-    for (i = 0; i < 8; i++) v = v << 8 | b[i];
-    return ((double)(v >> 11) + 0.5) / 9007199254740992.0;
-}
-
 int net_addr_relay_setup(sato_peer_t *p) {
     /* No address traffic on block-relay-only links: it would let a spy
      * tell them apart and map the hidden part of the topology. */
@@ -52,8 +33,8 @@ int net_addr_relay_setup(sato_peer_t *p) {
 }
 
 void net_addr_known(sato_peer_t *p, const sato_netaddr_t *a) {
-    unsigned char k[SATO_NETADDR_MAX + 3];
-    if (p->addr_known != NULL) sato_rollingbloom_insert(p->addr_known, k, addr_key(k, a));
+    unsigned char k[SATO_NETADDR_MAX + 2];
+    if (p->addr_known != NULL) sato_rollingbloom_insert(p->addr_known, k, sato_netaddr_key(k, a));
 }
 
 int net_addr_compatible(const sato_peer_t *p, const sato_netaddr_t *a) {
@@ -61,25 +42,22 @@ int net_addr_compatible(const sato_peer_t *p, const sato_netaddr_t *a) {
 }
 
 void net_addr_push(sato_peer_t *p, const sato_addr_entry_t *e) {
-    unsigned char k[SATO_NETADDR_MAX + 3];
+    unsigned char k[SATO_NETADDR_MAX + 2];
     if (!p->addr_relay_on || !sato_netaddr_is_valid(&e->addr) || !net_addr_compatible(p, &e->addr)) return;
-    if (sato_rollingbloom_contains(p->addr_known, k, addr_key(k, &e->addr))) return;
+    if (sato_rollingbloom_contains(p->addr_known, k, sato_netaddr_key(k, &e->addr))) return;
     if (p->addrs_to_send == NULL) p->addrs_to_send = sato_malloc(MAX_ADDR_TO_SEND * sizeof(*p->addrs_to_send));
     if (p->n_addrs_to_send < MAX_ADDR_TO_SEND) {
         p->addrs_to_send[p->n_addrs_to_send++] = *e;
     } else {
         /* Full: a random one makes room, so a flood cannot pin the
          * queue to its own choice. */
-        unsigned char b[4];
-        sato_random_bytes(b, 4);
-        p->addrs_to_send[((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]) %
-                         MAX_ADDR_TO_SEND] = *e;
+        p->addrs_to_send[sato_random_u64() % MAX_ADDR_TO_SEND] = *e;
     }
 }
 
 void net_addr_relay(sato_net_t *net, const sato_peer_t *from, const sato_addr_entry_t *e) {
-    unsigned char k[SATO_NETADDR_MAX + 3];
-    size_t kl = addr_key(k, &e->addr);
+    unsigned char k[SATO_NETADDR_MAX + 2];
+    size_t kl = sato_netaddr_key(k, &e->addr);
     sato_siphash_t h;
     uint64_t hash_addr, best_key[2] = {0, 0};
     sato_peer_t *best[2] = {NULL, NULL}, *p;
@@ -119,10 +97,10 @@ void net_addr_send(sato_net_t *net, sato_peer_t *p, int64_t now_ms) {
     size_t i, kept = 0;
     sato_buf_t b;
     if (!p->addr_relay_on || !p->handshake_done || now_ms <= p->next_addr_send_ms) return;
-    p->next_addr_send_ms = now_ms + (int64_t)(-log(uniform01()) * ADDR_BROADCAST_MEAN_MS);
+    p->next_addr_send_ms = now_ms + sato_random_exp_ms(ADDR_BROADCAST_MEAN_MS);
     for (i = 0; i < p->n_addrs_to_send; i++) {
-        unsigned char k[SATO_NETADDR_MAX + 3];
-        size_t kl = addr_key(k, &p->addrs_to_send[i].addr);
+        unsigned char k[SATO_NETADDR_MAX + 2];
+        size_t kl = sato_netaddr_key(k, &p->addrs_to_send[i].addr);
         if (sato_rollingbloom_contains(p->addr_known, k, kl)) continue;
         sato_rollingbloom_insert(p->addr_known, k, kl);
         p->addrs_to_send[kept++] = p->addrs_to_send[i];

@@ -51,12 +51,6 @@ int64_t net_now_ms(const sato_net_t *net) {
     return sato_clock_now_ms();
 }
 
-static uint64_t random_u64(void) {
-    unsigned char b[8];
-    sato_random_bytes(b, sizeof(b));
-    return sato_le64(b);
-}
-
 static void addr_text(char out[SATO_NETADDR_STRLEN], const sato_netaddr_t *a) {
     sato_netaddr_format(out, a);
 }
@@ -199,7 +193,7 @@ static void send_version(sato_net_t *net, sato_peer_t *p) {
         v.addr_recv.port = p->addr.port;
     }
     v.addr_from.services = LOCAL_SERVICES;
-    p->nonce_sent = random_u64();
+    p->nonce_sent = sato_random_u64();
     v.nonce = p->nonce_sent;
     snprintf(v.user_agent, sizeof(v.user_agent), "%s", net->cfg.user_agent);
     v.start_height = __atomic_load_n(&net->tip_height, __ATOMIC_RELAXED);
@@ -706,7 +700,7 @@ static void on_reap(evutil_socket_t fd, short what, void *arg) {
 
 static void ping(sato_net_t *net, sato_peer_t *p, int64_t now) {
     unsigned char b[8];
-    do p->ping_nonce = random_u64();
+    do p->ping_nonce = sato_random_u64();
     while (p->ping_nonce == 0);
     p->ping_start_ms = net_now_ms(net);
     p->last_ping_sent = now;
@@ -868,8 +862,8 @@ sato_net_t *sato_net_start(const sato_net_config_t *cfg, char *err, size_t errle
     net->next_id = 0;
     net->listen_port = cfg->port;
     net->discouraged = sato_calloc(MAX_DISCOURAGED, sizeof(*net->discouraged));
-    net->group_k0 = random_u64();
-    net->group_k1 = random_u64();
+    net->group_k0 = sato_random_u64();
+    net->group_k1 = sato_random_u64();
     pthread_mutex_init(&net->lock, NULL);
     pthread_cond_init(&net->work, NULL);
     if (cfg->listen) {
@@ -914,12 +908,12 @@ sato_net_t *sato_net_start(const sato_net_config_t *cfg, char *err, size_t errle
     }
     if (cfg->nconnect > 0) net->cfg.automatic_outbound = 0; /* -connect: those only */
     net->start_ms = net_now_ms(net);
-    net->next_feeler_ms = net->start_ms + FEELER_INTERVAL_MS / 2 + (int64_t)(random_u64() % FEELER_INTERVAL_MS);
+    net->next_feeler_ms = net->start_ms + FEELER_INTERVAL_MS / 2 + (int64_t)(sato_random_u64() % FEELER_INTERVAL_MS);
     net->seednode_timer_ms = net->start_ms;
     for (i = 0; i < cfg->nseednode && net->n_addr_fetch < MAX_ADDR_FETCH; i++)
         net->addr_fetch[net->n_addr_fetch++] = cfg->seednode[i];
     for (i = net->n_addr_fetch; i > 1; i--) { /* Core shuffles them: not the same one each start */
-        size_t k = (size_t)(random_u64() % i);
+        size_t k = (size_t)(sato_random_u64() % i);
         sato_netaddr_t t = net->addr_fetch[i - 1];
         net->addr_fetch[i - 1] = net->addr_fetch[k];
         net->addr_fetch[k] = t;

@@ -154,11 +154,8 @@ void net_dnsseed_start(sato_net_t *net) {
     d = sato_calloc(1, sizeof(*d));
     for (i = 0; seeds[i] != NULL && d->nseeds < MAX_SEEDS; i++) d->seeds[d->nseeds++] = seeds[i];
     for (i = d->nseeds; i > 1; i--) { /* Core shuffles them */
-        unsigned char b[4];
-        size_t k;
+        size_t k = (size_t)(sato_random_u64() % i);
         const char *t;
-        sato_random_bytes(b, 4);
-        k = ((size_t)b[0] << 24 | (size_t)b[1] << 16 | (size_t)b[2] << 8 | b[3]) % i;
         t = d->seeds[i - 1];
         d->seeds[i - 1] = d->seeds[k];
         d->seeds[k] = t;
@@ -249,10 +246,7 @@ void net_dnsseed_poll(sato_net_t *net) {
             int64_t now = net_now(net);
             size_t i;
             for (i = 0; i < j->n; i++) {
-                unsigned char b[4];
-                uint32_t r;
-                sato_random_bytes(b, 4);
-                r = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+                uint64_t r = sato_random_u64();
                 memset(&e[i], 0, sizeof(e[i]));
                 e[i].addr = j->found[i];
                 e[i].services = SATO_NODE_NETWORK | SATO_NODE_WITNESS;

@@ -307,3 +307,21 @@ int sato_netaddr_read_v2(sato_reader_t *r, sato_netaddr_t *a) {
     }
     return 1;
 }
+
+int sato_netaddr_same_ip(const sato_netaddr_t *a, const sato_netaddr_t *b) {
+    return a->net == b->net && a->len == b->len && memcmp(a->addr, b->addr, a->len) == 0;
+}
+
+size_t sato_netaddr_key(unsigned char out[SATO_NETADDR_MAX + 2], const sato_netaddr_t *a) {
+    size_t n;
+    if (a->net == SATO_NET_IPV4 || a->net == SATO_NET_IPV6) {
+        sato_netaddr_to_legacy(out, a);
+        n = 16;
+    } else {
+        n = a->len > SATO_NETADDR_MAX ? SATO_NETADDR_MAX : a->len;
+        memcpy(out, a->addr, n);
+    }
+    out[n++] = (unsigned char)(a->port >> 8);
+    out[n++] = (unsigned char)a->port;
+    return n;
+}

@@ -4,7 +4,6 @@
  * ones, then a feeler every two minutes on average), one peer per network
  * group; -seednode addr-fetch connections while peers are few; anchors.dat
  * across clean restarts. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,20 +29,6 @@ const char *net_conn_type_name(conn_type_t t) {
     return "unknown";
 }
 
-static double uniform01(void) {
-    unsigned char b[8];
-    uint64_t v = 0;
-    int i;
-    sato_random_bytes(b, 8);
-    for (i = 0; i < 8; i++) v = v << 8 | b[i];
-    return ((double)(v >> 11) + 0.5) / 9007199254740992.0; /* (0, 1) */
-}
-
-/* Core's rand_exp_duration: an exponential delay with the given mean. */
-static int64_t exp_delay_ms(int64_t mean_ms) {
-    return (int64_t)(-log(uniform01()) * (double)mean_ms);
-}
-
 /* Ports of other services that a node must not be made to hammer (Core's
  * IsBadPort list). */
 static int bad_port(uint16_t port) {
@@ -60,15 +45,11 @@ static int bad_port(uint16_t port) {
     return 0;
 }
 
-static int same_ip(const sato_netaddr_t *a, const sato_netaddr_t *b) {
-    return a->net == b->net && a->len == b->len && memcmp(a->addr, b->addr, a->len) == 0;
-}
-
 /* Core's AlreadyConnectedToAddress: any peer at that IP. */
 static int connected_to(const sato_net_t *net, const sato_netaddr_t *a) {
     const sato_peer_t *p;
     for (p = net->peers; p != NULL; p = p->next)
-        if (!p->disconnect && same_ip(&p->addr, a)) return 1;
+        if (!p->disconnect && sato_netaddr_same_ip(&p->addr, a)) return 1;
     return 0;
 }
 
@@ -125,7 +106,7 @@ void net_open_connections(sato_net_t *net) {
     int64_t now_ms = net_now_ms(net), now = net_now(net);
     int max_full, max_block, max_auto, full = 0, block = 0, autos = 0, privacy = 0, tries = 0, anchor = 0;
     conn_type_t type;
-    groups_t *groups;
+    groups_t groups_buf, *groups = &groups_buf;
     sato_addr_entry_t pick;
     int have_pick = 0;
     const sato_peer_t *p;
@@ -141,7 +122,7 @@ void net_open_connections(sato_net_t *net) {
     max_auto = max_full + max_block + MAX_FEELERS;
     if (max_auto > net->cfg.max_connections) max_auto = net->cfg.max_connections;
 
-    groups = sato_calloc(1, sizeof(*groups));
+    groups->n = 0;
     for (p = net->peers; p != NULL; p = p->next) {
         if (p->disconnect) continue;
         if (p->conn_type == CONN_OUTBOUND_FULL_RELAY) full++;
@@ -162,7 +143,7 @@ void net_open_connections(sato_net_t *net) {
         net->seednode_timer_ms = now_ms;
         net->add_addr_fetch = 1;
     }
-    if (autos >= max_auto) goto out; /* Core's outbound semaphore */
+    if (autos >= max_auto) return; /* Core's outbound semaphore */
 
     if (net->n_anchors > 0 && block < max_block) {
         type = CONN_BLOCK_RELAY;
@@ -172,10 +153,10 @@ void net_open_connections(sato_net_t *net) {
     } else if (block < max_block) {
         type = CONN_BLOCK_RELAY;
     } else if (now_ms > net->next_feeler_ms) {
-        net->next_feeler_ms = now_ms + exp_delay_ms(FEELER_INTERVAL_MS);
+        net->next_feeler_ms = now_ms + sato_random_exp_ms(FEELER_INTERVAL_MS);
         type = CONN_FEELER;
     } else {
-        goto out;
+        return;
     }
 
     sato_addrman_resolve_collisions(net->addrman, now);
@@ -235,8 +216,6 @@ void net_open_connections(sato_net_t *net) {
         sato_addrman_attempt(net->addrman, &pick.addr, count_failures, now);
         net_dial(net, &pick.addr, type, 0);
     }
-out:
-    free(groups);
 }
 
 /* ---- anchors.dat ----------------------------------------------------- */

@@ -13,6 +13,16 @@ SATOD = os.environ.get("SATOD", os.path.join(BUILD, "satod"))
 SATO_CLI = os.environ.get("SATO_CLI", os.path.join(BUILD, "sato-cli"))
 
 
+def wait_until(pred, timeout=60, what="condition", poll=0.05):
+    """Polls pred until it holds; fails the test after timeout seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return
+        time.sleep(poll)
+    raise AssertionError("timed out waiting for " + what)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -12,16 +12,7 @@ import time
 import pytest
 
 from chainutil import ADDR
-from framework import RPCError
-
-
-def wait_until(pred, timeout=60, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if pred():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
+from framework import RPCError, wait_until
 
 
 def by_type(node):
