@@ -21,6 +21,8 @@
 #include "sato/rpc.h"
 #include "sato/rpcauth.h"
 
+#include "cli/netinfo.h"
+
 static const sato_arg_def_t cli_options[] = {
     SATO_ARGS_CHAIN_OPTIONS,
     {"rpcconnect", SATO_ARG_STRING, 0, "=<ip>  Send commands to this node (default: 127.0.0.1)"},
@@ -35,6 +37,10 @@ static const sato_arg_def_t cli_options[] = {
     {"stdin", SATO_ARG_BOOL, 0, "  Read extra arguments from standard input, one per line"},
     {"stdinrpcpass", SATO_ARG_BOOL, 0, "  Read the RPC password from standard input's first line"},
     {"getinfo", SATO_ARG_BOOL, 0, "  Print a summary of the node's state"},
+    {"netinfo", SATO_ARG_BOOL, 0,
+     "  Print a dashboard of the peer connections; an optional level from 0 to 4 (default 0) selects the peers "
+     "listing, and with a level above 0 \"outonly\" (or \"o\") lists outbound peers only. Pass \"help\" (or \"h\") "
+     "for the details"},
     {"help", SATO_ARG_BOOL, SATO_ARG_COMMANDLINE_ONLY, "  This help"},
     {"version", SATO_ARG_BOOL, SATO_ARG_COMMANDLINE_ONLY, "  Print the version and exit"},
 };
@@ -216,6 +222,36 @@ static void print_getinfo(const char *body, const char *net_body) {
     for (i = 0; i < 5; i++) free(v[i]);
 }
 
+/* The error of one reply, as bitcoin-cli prints it; its exit status. */
+static int print_error(const json_t *e) {
+    json_int_t code = json_integer_value(json_object_get(e, "code"));
+    const char *msg = json_string_value(json_object_get(e, "message"));
+    fprintf(stderr, "error code: %lld\nerror message:\n%s\n", (long long)code, msg ? msg : "");
+    return code < 0 ? (int)-code : (code > 0 ? (int)code : 1);
+}
+
+/* -netinfo: the batch's two answers, by id, into the dashboard. */
+static int print_netinfo(const json_t *batch, int level, int outonly, const char *chain) {
+    const json_t *res[2] = {NULL, NULL}, *v;
+    size_t i;
+    char *text;
+    json_array_foreach(batch, i, v) {
+        json_int_t id = json_integer_value(json_object_get(v, "id"));
+        const json_t *e = json_object_get(v, "error");
+        if (id != 0 && id != 1) continue;
+        if (e != NULL && !json_is_null(e)) return print_error(e);
+        res[id] = json_object_get(v, "result");
+    }
+    if (!json_is_array(res[0]) || !json_is_object(res[1])) {
+        fprintf(stderr, "error: the server's answer to -netinfo's calls is incomplete\n");
+        return 1;
+    }
+    text = sato_netinfo_render(res[0], res[1], level, outonly, chain, (int64_t)time(NULL));
+    printf("%s\n", text);
+    free(text);
+    return 0;
+}
+
 static char *read_line(FILE *f) {
     char *line = NULL;
     size_t cap = 0;
@@ -243,7 +279,7 @@ int main(int argc, char **argv) {
     char **extra = NULL;
     const char *method, *home = getenv("HOME"), *chain;
     const sato_chainparams_t *chainparams;
-    int first, rc = 1, i, nextra = 0, port = 0, named, wait_s, getinfo;
+    int first, rc = 1, i, nextra = 0, port = 0, named, wait_s, getinfo, netinfo, level = 0, outonly = 0;
     size_t ci;
     json_t *params = NULL, *request = NULL, *reply = NULL;
     http_reply_t hr = {0, NULL};
@@ -258,7 +294,8 @@ int main(int argc, char **argv) {
         rc = 0;
         goto out;
     }
-    if (sato_args_get_bool(args, "help", 0) || (first >= argc && !sato_args_get_bool(args, "getinfo", 0) &&
+    netinfo = sato_args_get_bool(args, "netinfo", 0);
+    if (sato_args_get_bool(args, "help", 0) || (first >= argc && !sato_args_get_bool(args, "getinfo", 0) && !netinfo &&
                                                !sato_args_get_bool(args, "stdin", 0))) {
         printf("Sato RPC client version %s\n\nUsage: sato-cli [options] <command> [params]\n"
                "       sato-cli [options] -named <command> [name=value]...\n"
@@ -294,6 +331,11 @@ int main(int argc, char **argv) {
         goto out;
     }
     chain = sato_args_chain(args);
+    if (netinfo && sato_netinfo_wants_help((const char *const *)argv + first, (size_t)(argc - first))) {
+        printf("%s\n", sato_netinfo_help);
+        rc = 0;
+        goto out;
+    }
     chainparams = sato_chainparams_by_name(chain);
     chaindir = path_join(datadir, chainparams->subdir);
     port = (int)sato_args_get_int(args, "rpcport", chainparams->rpc_port);
@@ -342,6 +384,23 @@ int main(int argc, char **argv) {
         extra = sato_realloc(extra, sizeof(*extra));
         extra[nextra++] = sato_strdup("getblockchaininfo");
     }
+    if (netinfo) {
+        /* Its arguments are the dashboard's; the calls are a batch of two. */
+        const char **list = sato_malloc((size_t)(argc - first + nextra + 1) * sizeof(*list));
+        size_t nl = 0;
+        int ok;
+        for (i = first; i < argc; i++) list[nl++] = argv[i];
+        for (i = 0; i < nextra; i++) list[nl++] = extra[i];
+        ok = sato_netinfo_parse(&level, &outonly, list, nl, err, sizeof(err));
+        free(list);
+        if (!ok) {
+            fprintf(stderr, "error: %s\n", err);
+            goto out;
+        }
+        body = sato_strdup("[{\"jsonrpc\":\"1.0\",\"id\":0,\"method\":\"getpeerinfo\",\"params\":[]},"
+                           "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"getnetworkinfo\",\"params\":[]}]");
+        goto send;
+    }
     /* The command and its parameters: the command line's, then stdin's. */
     for (i = first; i < argc; i++) {
         extra = sato_realloc(extra, (size_t)(nextra + 1) * sizeof(*extra));
@@ -384,6 +443,7 @@ int main(int argc, char **argv) {
     request = json_pack("{s:s, s:s, s:O, s:i}", "jsonrpc", "1.0", "method", method, "params", params, "id", 1);
     body = json_dumps(request, JSON_COMPACT);
 
+send:
     for (;;) {
         char b64[700];
         size_t ul = strlen(userpass);
@@ -430,6 +490,10 @@ int main(int argc, char **argv) {
         goto out;
     }
     reply = json_loads(hr.body, 0, NULL);
+    if (netinfo && json_is_array(reply)) {
+        rc = print_netinfo(reply, level, outonly, chain);
+        goto out;
+    }
     if (reply == NULL || !json_is_object(reply)) {
         fprintf(stderr, "error: server returned HTTP %d with a body that is not JSON\n", hr.status);
         goto out;
@@ -437,10 +501,7 @@ int main(int argc, char **argv) {
     {
         json_t *e = json_object_get(reply, "error");
         if (e != NULL && !json_is_null(e)) {
-            json_int_t code = json_integer_value(json_object_get(e, "code"));
-            const char *msg = json_string_value(json_object_get(e, "message"));
-            fprintf(stderr, "error code: %lld\nerror message:\n%s\n", (long long)code, msg ? msg : "");
-            rc = code < 0 ? (int)-code : (code > 0 ? (int)code : 1); /* as bitcoin-cli */
+            rc = print_error(e); /* as bitcoin-cli */
             goto out;
         }
         if (getinfo) {

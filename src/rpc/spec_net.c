@@ -184,7 +184,9 @@ const sato_rpc_method_t sato_rpc_spec_net[] = {
                 .inner = RESULTS(
                     RES(NUM, "id", "the peer's id"),
                     RES(STR, "addr", "(host:port) the peer's address"),
-                    RES(STR, "network", "the network (" NETWORK_NAMES ", not_publicly_routable)"),
+                    RES(STR, "network",
+                        "the network (" NETWORK_NAMES ", or not_publicly_routable for loopback and private "
+                        "addresses)"),
                     RES(STR_HEX, "services", "the services it offers"),
                     RES(ARR, "servicesnames", "the same services, by name",
                         .inner = RESULTS(RES(STR, "SERVICE_NAME", "a known service's name"))),
@@ -218,9 +220,15 @@ const sato_rpc_method_t sato_rpc_spec_net[] = {
                                                                      "only permission this node grants)"))),
                     RES(NUM, "minfeefilter", "the lowest fee rate it takes for transactions"),
                     RES(OBJ_DYN, "bytessent_per_msg", "",
-                        .inner = RESULTS(RES(NUM, "msg", "bytes sent per message type (not counted yet)"))),
+                        .inner = RESULTS(RES(NUM, "msg",
+                                             "bytes sent of each message type (its 24-byte header and payload); a "
+                                             "type not listed had none. Only known message types appear"))),
                     RES(OBJ_DYN, "bytesrecv_per_msg", "",
-                        .inner = RESULTS(RES(NUM, "msg", "bytes received per message type (not counted yet)"))),
+                        .inner = RESULTS(RES(NUM, "msg",
+                                             "bytes received of each message type (its 24-byte header and payload); "
+                                             "a type not listed had none. Only known message types appear: "
+                                             "unknown ones, and messages dropped for a bad checksum or type, "
+                                             "are counted under '*other*'"))),
                     RES(STR, "connection_type",
                         "the kind of connection (this node makes the first three; Bitcoin Core has more):\n"
                         "outbound-full-relay (automatic),\n"
