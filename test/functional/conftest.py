@@ -20,10 +20,10 @@ def make_node(tmp_path):
     """Factory for nodes with custom arguments or config; all are killed at the end."""
     made = []
 
-    def make(extra_args=(), conf=None, start=True, subdir="n"):
+    def make(extra_args=(), conf=None, start=True, subdir="n", env=None):
         d = tmp_path / ("%s%d" % (subdir, len(made)))
         d.mkdir()
-        n = Node(d, extra_args, conf)
+        n = Node(d, extra_args, conf, env)
         made.append(n)
         return n.start() if start else n
 

@@ -32,8 +32,9 @@ def free_port():
 class Node:
     """One satod on regtest with its own data directory and RPC port."""
 
-    def __init__(self, datadir, extra_args=(), conf=None):
+    def __init__(self, datadir, extra_args=(), conf=None, env=None):
         self.datadir = str(datadir)
+        self.env = env  # extra environment variables, over the test's own
         self.rpcport = free_port()
         self.p2pport = free_port()
         self.extra_args = list(extra_args)
@@ -54,7 +55,8 @@ class Node:
                 "-dnsseed=0"] + port + self.extra_args
 
     def start(self, wait=True):
-        self.proc = subprocess.Popen(self.args(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        env = dict(os.environ, **self.env) if self.env else None
+        self.proc = subprocess.Popen(self.args(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         if wait:
             self.wait_for_rpc()
         return self
@@ -140,6 +142,14 @@ class Node:
             self.proc.wait()
             raise
         return self.proc.returncode
+
+    def rss_kib(self):
+        """The process's resident set (VmRSS), in KiB."""
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        raise RuntimeError("no VmRSS")
 
     def kill(self):
         if self.proc and self.proc.poll() is None:

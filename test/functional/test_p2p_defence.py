@@ -3,134 +3,15 @@ python-bitcoinlib client completes the handshake and fetches headers;
 framing errors, oversized lists and handshake violations end with the
 offender dropped (or the bad message dropped, where Core keeps the peer)
 while an honest Sato peer keeps syncing."""
-import hashlib
 import socket
 import struct
 import time
 
-import bitcoin
 import bitcoin.messages as bmsg
 from bitcoin.core import lx
 
 from chainutil import ADDR
-
-MAGIC = bytes.fromhex("fabfb5da")
-bitcoin.SelectParams("regtest")
-
-
-def sha256d(b):
-    return hashlib.sha256(hashlib.sha256(b).digest()).digest()
-
-
-def frame(cmd, payload=b"", magic=MAGIC, checksum=None, length=None):
-    c = cmd.encode() if isinstance(cmd, str) else cmd
-    return (magic + c.ljust(12, b"\0") + struct.pack("<I", len(payload) if length is None else length)
-            + (checksum if checksum is not None else sha256d(payload)[:4]) + payload)
-
-
-def compact(n):
-    if n < 0xfd:
-        return bytes([n])
-    if n <= 0xffff:
-        return b"\xfd" + struct.pack("<H", n)
-    if n <= 0xffffffff:
-        return b"\xfe" + struct.pack("<I", n)
-    return b"\xff" + struct.pack("<Q", n)
-
-
-class RawPeer:
-    """A minimal P2P client over a real socket; messages are built with
-    python-bitcoinlib where it has them, headers parsed here."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        self.buf = b""
-
-    def send(self, data):
-        self.sock.sendall(data.to_bytes() if hasattr(data, "to_bytes") else data)
-
-    def recv_msg(self, timeout=10):
-        deadline = time.time() + timeout
-        while True:
-            if len(self.buf) >= 24:
-                n = struct.unpack("<I", self.buf[16:20])[0]
-                if len(self.buf) >= 24 + n:
-                    cmd = self.buf[4:16].rstrip(b"\0").decode()
-                    payload = self.buf[24:24 + n]
-                    self.buf = self.buf[24 + n:]
-                    return cmd, payload
-            left = deadline - time.time()
-            if left <= 0:
-                raise TimeoutError("no message")
-            self.sock.settimeout(left)
-            data = self.sock.recv(65536)
-            if not data:
-                raise ConnectionError("closed by the node")
-            self.buf += data
-
-    def wait_for(self, want, timeout=10):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            cmd, payload = self.recv_msg(deadline - time.time())
-            if cmd == "ping":
-                self.send(frame("pong", payload))
-            if cmd == want:
-                return payload
-        raise TimeoutError(want)
-
-    def handshake(self, version=70016):
-        v = bmsg.msg_version()
-        v.nVersion = version
-        v.nServices = 1 | 8
-        self.send(v)
-        self.wait_for("version")
-        self.send(bmsg.msg_verack())
-        self.wait_for("verack")
-
-    def alive(self, timeout=5):
-        """A ping is answered: the connection is up and served."""
-        nonce = struct.pack("<Q", 0x1234567890)
-        self.send(frame("ping", nonce))
-        return self.wait_for("pong", timeout) == nonce
-
-    def closed(self, timeout=10):
-        try:
-            deadline = time.time() + timeout
-            while time.time() < deadline:
-                self.recv_msg(deadline - time.time())
-        except ConnectionError:
-            return True
-        except (TimeoutError, socket.timeout):
-            return False
-        return False
-
-
-def parse_headers(payload):
-    n, off = payload[0], 1  # counts here are small
-    out = []
-    for _ in range(n):
-        out.append(payload[off:off + 80])
-        off += 81
-    return out
-
-
-def honest_pair(make_node):
-    a = make_node()
-    a.rpc("generatetoaddress", 5, ADDR)
-    b = make_node(["-addnode=127.0.0.1:%d" % a.p2pport])
-    deadline = time.time() + 30
-    while b.rpc("getblockcount") != 5 and time.time() < deadline:
-        time.sleep(0.05)
-    assert b.rpc("getblockcount") == 5
-    return a, b
-
-
-def still_honest(a, b):
-    new = a.rpc("generatetoaddress", 1, ADDR)[0]
-    deadline = time.time() + 10
-    while b.rpc("getbestblockhash") != new and time.time() < deadline:
-        time.sleep(0.05)
-    assert b.rpc("getbestblockhash") == new, "the honest peer stopped syncing"
+from rawpeer import RawPeer, compact, frame, honest_pair, parse_headers, sha256d, still_honest
 
 
 def test_bitcoinlib_handshake_and_headers(make_node):
