@@ -11,6 +11,7 @@ import bitcoin
 import bitcoin.messages as bmsg
 
 from chainutil import ADDR
+from framework import wait_until  # noqa: F401 (re-exported for the tests)
 
 MAGIC = bytes.fromhex("fabfb5da")
 bitcoin.SelectParams("regtest")
@@ -123,22 +124,13 @@ def parse_headers(payload):
     return out
 
 
-def wait_until(pred, timeout=30, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if pred():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
-
-
 def honest_pair(make_node, extra_args=(), env=None):
     """Node a with 5 blocks and an honest Sato peer b that dialled it
     (-addnode) and synced them."""
     a = make_node(list(extra_args), env=env)
     a.rpc("generatetoaddress", 5, ADDR)
     b = make_node(["-addnode=127.0.0.1:%d" % a.p2pport])
-    wait_until(lambda: b.rpc("getblockcount") == 5, what="the honest peer's sync")
+    wait_until(lambda: b.rpc("getblockcount") == 5, 30, "the honest peer's sync")
     return a, b
 
 
