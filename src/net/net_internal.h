@@ -125,6 +125,14 @@ typedef struct sato_peer {
     inflight_t inflight[MAX_BLOCKS_IN_FLIGHT];
     int n_inflight;
     int64_t stalling_since_ms; /* 0: not stalling the window */
+    /* outbound upkeep (outpeers.c, Core's ChainSyncTimeoutState) */
+    int sync_started;                /* the first getheaders went out */
+    int64_t chain_sync_timeout;      /* s; 0: not behind, or not checked */
+    unsigned char work_header[32];   /* our tip when it was found behind */
+    int have_work_header, chain_sync_getheaders_sent;
+    int chain_protect;               /* one of the 4 kept whatever their chain */
+    int64_t last_block_announcement; /* s: it last told us of a better block */
+    uint64_t served_seq;             /* fairness: when the message thread last served it */
     struct sato_peer *next;
 } sato_peer_t;
 
@@ -182,6 +190,12 @@ struct sato_net {
     int64_t next_feeler_ms, seednode_timer_ms, start_ms;
     int add_addr_fetch;
     struct sato_dnsseed *dnsseed;
+    /* outbound upkeep (outpeers.c): the stale-tip check may ask for one
+     * extra full-relay peer, and after the initial sync an extra
+     * block-relay-only peer is tried now and then */
+    int64_t last_tip_update, stale_check_time, next_upkeep_ms, next_extra_block_relay_ms;
+    int try_new_outbound, extra_block_relay_started;
+    uint64_t serve_counter; /* the message thread's round-robin clock */
 };
 
 /* ---- connman.c (any thread unless noted) ---- */
@@ -240,6 +254,20 @@ void net_dnsseed_start(sato_net_t *net);
 void net_dnsseed_poll(sato_net_t *net);
 void net_dnsseed_stop(sato_net_t *net);
 
+/* ---- outpeers.c (the chain lock, then the network's) ---- */
+/* Core's outbound slots for this -maxconnections. */
+void net_outbound_limits(const sato_net_t *net, int *max_full, int *max_block);
+/* After headers from p were stored, last being the last of them:
+ * announcement time, protection, and Core's refusal of outbound peers
+ * with too little work during initial download. */
+void net_outbound_note_headers(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t *p, const sato_blocknode_t *last,
+                               int new_header, int may_have_more);
+/* Each round of the message thread: Core's ConsiderEviction for every
+ * outbound peer and, every 45 seconds, CheckForStaleTipAndEvictPeers. */
+void net_outbound_upkeep(sato_net_t *net, sato_chainctl_t *ctl);
+/* A new tip was connected. */
+void net_outbound_tip_updated(sato_net_t *net);
+
 /* ---- eviction.c (with the lock) ---- */
 /* The inbound peer Core would evict for a newcomer, or NULL if every one
  * is protected. */
@@ -252,6 +280,9 @@ void net_load_bans(sato_net_t *net);
 
 /* ---- netproc.c ---- */
 void *netproc_main(void *arg);
+/* getheaders from `from`, at most one outstanding in two minutes unless
+ * forced. With both locks. */
+void net_send_getheaders(sato_net_t *net, sato_peer_t *p, const sato_blocknode_t *from, int force);
 /* The chain listener: announces a new tip (under the chain lock). */
 void netproc_tip_changed(void *arg, const sato_blocknode_t *fork, const sato_blocknode_t *tip);
 

@@ -37,10 +37,9 @@ static size_t make_locator(const sato_blocknode_t *e, unsigned char (*out)[32], 
     return n;
 }
 
-/* Sends getheaders from `from` (our best header's parent at the start, as
- * Core, so the reply is never empty), at most one outstanding per peer.
- * With both locks. */
-static void send_getheaders(sato_net_t *net, sato_peer_t *p, const sato_blocknode_t *from, int force) {
+/* From our best header's parent at the start, as Core, so that the reply
+ * is never empty. */
+void net_send_getheaders(sato_net_t *net, sato_peer_t *p, const sato_blocknode_t *from, int force) {
     unsigned char loc[64][32], stop[32] = {0};
     sato_buf_t b;
     size_t n;
@@ -154,7 +153,8 @@ static void request_blocks(sato_net_t *net, sato_chainstate_t *cs, sato_peer_t *
     }
 }
 
-/* Every peer gets the chance to ask for more blocks. */
+/* Every peer gets the chance to ask for more blocks; then the upkeep of
+ * outbound peers. */
 static void schedule_all(sato_net_t *net) {
     sato_chainctl_t *ctl = net->cfg.chainctl;
     sato_peer_t *p;
@@ -162,6 +162,7 @@ static void schedule_all(sato_net_t *net) {
     if (!sato_chainctl_failed(ctl)) {
         pthread_mutex_lock(&net->lock);
         for (p = net->peers; p != NULL; p = p->next) request_blocks(net, sato_chainctl_chainstate(ctl), p);
+        net_outbound_upkeep(net, ctl);
         pthread_mutex_unlock(&net->lock);
     }
     sato_chainctl_unlock(ctl);
@@ -180,7 +181,10 @@ static void on_sync(sato_net_t *net, sato_chainstate_t *cs, sato_peer_t *p) {
         net_send(net, p, "sendheaders", NULL, 0);
         p->sent_sendheaders = 1;
     }
-    if (p->services & (SATO_NODE_NETWORK | SATO_NODE_NETWORK_LIMITED)) send_getheaders(net, p, sync_start(cs), 1);
+    if (p->services & (SATO_NODE_NETWORK | SATO_NODE_NETWORK_LIMITED)) {
+        net_send_getheaders(net, p, sync_start(cs), 1);
+        p->sync_started = 1;
+    }
 }
 
 /* getheaders continuing a presync: its own position first, then the
@@ -206,6 +210,10 @@ static int store_headers(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t *p, 
     sato_block_state_t st;
     sato_err_t err;
     unsigned char last[32];
+    int new_header;
+    const sato_blocknode_t *e;
+    sato_block_header_hash(last, &h[n - 1]);
+    new_header = sato_chainstate_lookup(cs, last) == NULL;
     sato_validation_state_init(&st);
     err = presynced ? sato_chainstate_process_presynced_headers(cs, &st, h, n)
                     : sato_chainstate_process_headers(cs, &st, h, n);
@@ -220,9 +228,10 @@ static int store_headers(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t *p, 
         net_misbehaving(net, p, why);
         return 0;
     }
-    sato_block_header_hash(last, &h[n - 1]);
-    update_best_known(cs, p, sato_chainstate_lookup(cs, last));
-    return 1;
+    e = sato_chainstate_lookup(cs, last);
+    update_best_known(cs, p, e);
+    net_outbound_note_headers(net, ctl, p, e, new_header, n == SATO_MAX_HEADERS_RESULTS);
+    return !p->disconnect;
 }
 
 /* A headers message while presyncing (Core's
@@ -262,7 +271,7 @@ static void continue_presync(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t 
         if (done && full && r.n_ready > 0) {
             unsigned char last[32];
             sato_block_header_hash(last, &r.ready[r.n_ready - 1]);
-            send_getheaders(net, p, sato_chainstate_lookup(cs, last), 1);
+            net_send_getheaders(net, p, sato_chainstate_lookup(cs, last), 1);
         }
     }
     free(r.ready);
@@ -306,7 +315,7 @@ static void on_headers(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t *p, co
     }
     if ((prev = sato_chainstate_lookup(cs, m.headers[0].prev_hash)) == NULL) {
         /* Does not connect: ask from our best header (not punished). */
-        send_getheaders(net, p, sato_chainstate_best_header(cs), 1);
+        net_send_getheaders(net, p, sato_chainstate_best_header(cs), 1);
         goto out;
     }
     /* Core's TryLowWorkHeadersSync: a chain below the anti-DoS threshold
@@ -348,7 +357,7 @@ static void on_headers(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t *p, co
     if (m.n == SATO_MAX_HEADERS_RESULTS) {
         unsigned char last[32];
         sato_block_header_hash(last, &m.headers[m.n - 1]);
-        send_getheaders(net, p, sato_chainstate_lookup(cs, last), 1);
+        net_send_getheaders(net, p, sato_chainstate_lookup(cs, last), 1);
     }
     request_blocks(net, cs, p);
 out:
@@ -570,7 +579,7 @@ static void on_inv(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t *p, const 
     }
     /* One getheaders for all the unknown ones (CVE-2024-52915 sent one
      * per inv), at most one outstanding. */
-    if (unknown) send_getheaders(net, p, sato_chainstate_best_header(cs), 0);
+    if (unknown) net_send_getheaders(net, p, sato_chainstate_best_header(cs), 0);
     request_blocks(net, cs, p);
     sato_msg_inv_clear(&m);
 }
@@ -608,45 +617,58 @@ static void process(sato_net_t *net, sato_peer_t *p, qmsg_t *q) {
     sato_chainctl_unlock(ctl);
 }
 
+static int64_t mono_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The peer with a message waiting that was served longest ago: one
+ * message per peer in turn, so a busy peer cannot starve the others
+ * however often the list changes. With the lock. */
+static sato_peer_t *next_to_serve(sato_net_t *net) {
+    sato_peer_t *p, *best = NULL;
+    for (p = net->peers; p != NULL; p = p->next)
+        if (p->q_head != NULL && !p->disconnect && (best == NULL || p->served_seq < best->served_seq)) best = p;
+    return best;
+}
+
 void *netproc_main(void *arg) {
     sato_net_t *net = arg;
+    int64_t last_schedule = 0;
     pthread_mutex_lock(&net->lock);
     while (!net->stopping) {
-        sato_peer_t *p;
-        int did = 0;
-        /* One message from each peer in turn, so no peer starves others. */
-        for (p = net->peers; p != NULL && !net->stopping; p = p->next) {
+        sato_peer_t *p = next_to_serve(net);
+        if (p != NULL) {
             qmsg_t *q = p->q_head;
-            if (q == NULL || p->disconnect) continue;
             p->q_head = q->next;
             if (p->q_head == NULL) p->q_tail = NULL;
             p->q_bytes -= q->len;
+            p->served_seq = ++net->serve_counter;
             p->refs++;
             pthread_mutex_unlock(&net->lock);
             process(net, p, q);
             free(q);
             pthread_mutex_lock(&net->lock);
             net_peer_release(net, p);
-            did = 1;
-            break; /* the list may have changed while unlocked */
         }
-        if (!did && !net->stopping) {
-            struct timespec until;
+        /* When idle, and at least once a second however busy: block
+         * requests and the upkeep of outbound peers. */
+        if (!net->stopping && (p == NULL || mono_ms() - last_schedule >= 1000)) {
             pthread_mutex_unlock(&net->lock);
             schedule_all(net);
             pthread_mutex_lock(&net->lock);
+            last_schedule = mono_ms();
+        }
+        if (p == NULL && !net->stopping && next_to_serve(net) == NULL) {
+            struct timespec until;
             clock_gettime(CLOCK_REALTIME, &until);
             until.tv_nsec += 200 * 1000 * 1000;
             if (until.tv_nsec >= 1000000000) {
                 until.tv_sec++;
                 until.tv_nsec -= 1000000000;
             }
-            {
-                int waiting = 1;
-                for (p = net->peers; p != NULL; p = p->next)
-                    if (p->q_head != NULL && !p->disconnect) waiting = 0;
-                if (waiting && !net->stopping) pthread_cond_timedwait(&net->work, &net->lock, &until);
-            }
+            pthread_cond_timedwait(&net->work, &net->lock, &until);
         }
     }
     pthread_mutex_unlock(&net->lock);
@@ -661,8 +683,12 @@ void netproc_tip_changed(void *arg, const sato_blocknode_t *fork, const sato_blo
     sato_chainstate_t *cs = sato_chainctl_chainstate(net->cfg.chainctl);
     sato_peer_t *p;
     __atomic_store_n(&net->tip_height, tip->height, __ATOMIC_RELAXED);
-    if (sato_chainctl_ibd(net->cfg.chainctl)) return;
     pthread_mutex_lock(&net->lock);
+    net_outbound_tip_updated(net);
+    if (sato_chainctl_ibd(net->cfg.chainctl)) {
+        pthread_mutex_unlock(&net->lock);
+        return;
+    }
     for (p = net->peers; p != NULL; p = p->next) {
         const sato_blocknode_t *known;
         sato_buf_t b;

@@ -1,7 +1,9 @@
 /* Automatic outbound connections, as Core's ThreadOpenConnections: one
  * round per half second picks at most one address from the address
  * manager (anchors first, then full-relay slots, then block-relay-only
- * ones, then a feeler every two minutes on average), one peer per network
+ * ones, then an extra full-relay peer while the tip looks stale or an
+ * extra block-relay-only one every five minutes on average once synced,
+ * then a feeler every two minutes on average), one peer per network
  * group; -seednode addr-fetch connections while peers are few; anchors.dat
  * across clean restarts. */
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include "sato/random.h"
 
 #define MAX_GROUPS 160
+#define EXTRA_BLOCK_RELAY_INTERVAL_MS (5 * 60 * 1000)
 
 const char *net_conn_type_name(conn_type_t t) {
     switch (t) {
@@ -116,9 +119,8 @@ void net_open_connections(sato_net_t *net) {
         net->add_addr_fetch = 0;
         start_addr_fetch(net);
     }
-    max_full = net->cfg.max_connections < MAX_OUTBOUND_FULL_RELAY ? net->cfg.max_connections : MAX_OUTBOUND_FULL_RELAY;
-    max_block = net->cfg.max_connections - max_full < MAX_BLOCK_RELAY_ONLY ? net->cfg.max_connections - max_full
-                                                                             : MAX_BLOCK_RELAY_ONLY;
+    net_outbound_limits(net, &max_full, &max_block);
+    if (net->next_extra_block_relay_ms == 0) net->next_extra_block_relay_ms = now_ms + sato_random_exp_ms(EXTRA_BLOCK_RELAY_INTERVAL_MS);
     max_auto = max_full + max_block + MAX_FEELERS;
     if (max_auto > net->cfg.max_connections) max_auto = net->cfg.max_connections;
 
@@ -151,6 +153,14 @@ void net_open_connections(sato_net_t *net) {
     } else if (full < max_full) {
         type = CONN_OUTBOUND_FULL_RELAY;
     } else if (block < max_block) {
+        type = CONN_BLOCK_RELAY;
+    } else if (net->try_new_outbound) {
+        type = CONN_OUTBOUND_FULL_RELAY; /* the tip looks stale: one more (outpeers.c) */
+    } else if (now_ms > net->next_extra_block_relay_ms && net->extra_block_relay_started) {
+        /* A peer we keep only long enough to learn its headers, so that
+         * an eclipse has to hold every peer we try (outpeers.c lets the
+         * surplus go). */
+        net->next_extra_block_relay_ms = now_ms + sato_random_exp_ms(EXTRA_BLOCK_RELAY_INTERVAL_MS);
         type = CONN_BLOCK_RELAY;
     } else if (now_ms > net->next_feeler_ms) {
         net->next_feeler_ms = now_ms + sato_random_exp_ms(FEELER_INTERVAL_MS);
