@@ -570,7 +570,19 @@ static void on_inv(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t *p, const 
     if (r != SATO_MSG_OK) return;
     for (i = 0; i < m.n; i++) {
         uint32_t type = m.items[i].type & ~SATO_MSG_WITNESS_FLAG;
-        if (type != SATO_MSG_BLOCK) continue; /* transactions: the mempool's, later */
+        if (type == SATO_MSG_TX || type == SATO_MSG_WTX) {
+            /* We told a block-relay-only peer we want no transactions. */
+            if (p->conn_type == CONN_BLOCK_RELAY) {
+                char hex[65];
+                sato_hex_encode_rev(hex, m.items[i].hash, 32);
+                SATO_DEBUG(SATO_LOG_NET, "transaction (%s) inv sent in violation of protocol, disconnecting peer=%llu",
+                           hex, (unsigned long long)p->id);
+                net_disconnect(net, p, NULL);
+                break;
+            }
+            continue; /* the mempool's, later */
+        }
+        if (type != SATO_MSG_BLOCK) continue;
         {
             const sato_blocknode_t *e = sato_chainstate_lookup(cs, m.items[i].hash);
             if (e != NULL) update_best_known(cs, p, e);
@@ -610,7 +622,12 @@ static void process(sato_net_t *net, sato_peer_t *p, qmsg_t *q) {
         else if (strcmp(c, "getdata") == 0) on_getdata(net, ctl, p, q->payload, q->len);
         else if (strcmp(c, "inv") == 0) on_inv(net, ctl, p, q->payload, q->len);
         else if (strcmp(c, "notfound") == 0) on_notfound(net, p, q->payload, q->len);
-        /* tx: no mempool yet. */
+        else if (strcmp(c, "tx") == 0 && p->conn_type == CONN_BLOCK_RELAY) {
+            SATO_DEBUG(SATO_LOG_NET, "transaction sent in violation of protocol, disconnecting peer=%llu",
+                       (unsigned long long)p->id);
+            net_disconnect(net, p, NULL);
+        }
+        /* Other transactions: no mempool yet. */
     }
     net_resume_reading(net, p);
     pthread_mutex_unlock(&net->lock);
@@ -625,11 +642,15 @@ static int64_t mono_ms(void) {
 
 /* The peer with a message waiting that was served longest ago: one
  * message per peer in turn, so a busy peer cannot starve the others
- * however often the list changes. With the lock. */
+ * however often the list changes. A peer that does not read what it is
+ * sent waits until its send buffer drains (Core's fPauseSend): else its
+ * requests could make us queue answers without end. With the lock. */
 static sato_peer_t *next_to_serve(sato_net_t *net) {
     sato_peer_t *p, *best = NULL;
     for (p = net->peers; p != NULL; p = p->next)
-        if (p->q_head != NULL && !p->disconnect && (best == NULL || p->served_seq < best->served_seq)) best = p;
+        if (p->q_head != NULL && !p->disconnect && net_send_backlog(p) <= SEND_BUFFER_MAX &&
+            (best == NULL || p->served_seq < best->served_seq))
+            best = p;
     return best;
 }
 

@@ -241,3 +241,38 @@ def test_inbound_eviction_when_full(make_node):
         time.sleep(0.1)
     assert a.rpc("getconnectioncount") == 30
     assert "evicted for a new inbound connection" in open(a.chaindir + "/debug.log").read()
+
+
+def dial_raw(node, kind):
+    lst = socket.socket()
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(1)
+    lst.settimeout(30)
+    assert node.rpc("addconnection", "127.0.0.1:%d" % lst.getsockname()[1], kind, False)
+    sock, _ = lst.accept()
+    lst.close()
+    p = RawPeer(sock=sock)
+    p.answer_handshake()
+    return p
+
+
+def test_transactions_from_block_relay_only_peers(make_node):
+    """A block-relay-only peer was told we want no transactions: an inv
+    of one, or a tx, ends the link as in Core (not a ban); a full-relay
+    peer's inv is only ignored while there is no mempool."""
+    a, b = honest_pair(make_node)
+    tx_inv = frame("inv", compact(1) + struct.pack("<I", 1) + bytes(range(32)))
+    full = dial_raw(a, "outbound-full-relay")
+    full.send(tx_inv)
+    assert full.alive()
+    br = dial_raw(a, "block-relay-only")
+    br.send(tx_inv)
+    assert br.closed()
+    br2 = dial_raw(a, "block-relay-only")
+    coinbase_like = bytes.fromhex("01000000" "01" + "00" * 32 + "ffffffff" "00" "ffffffff" "01" + "00" * 8 + "00" "00000000")
+    br2.send(frame("tx", coinbase_like))
+    assert br2.closed()
+    log = open(a.chaindir + "/debug.log").read()
+    assert "Misbehaving" not in log
+    assert full.alive()
+    still_honest(a, b)

@@ -265,3 +265,41 @@ def test_80_junk_messages_of_4mb(make_node):
     assert a.rpc("getconnectioncount") == 4  # b, unknown, garbage, pinger
     assert connected(a, b)
     still_honest(a, b)
+
+
+def test_getheaders_from_a_peer_that_does_not_read(make_node):
+    """3,000 getheaders from a peer that reads nothing: without Core's
+    fPauseSend each 200-header answer would pile up in memory (about
+    50 MB); the node stops serving the peer while its send buffer is
+    full, stays bounded and answers everyone, and once the peer reads
+    it gets every answer."""
+    a, b = honest_pair(make_node, env=LOW_QUARANTINE)
+    a.rpc("generatetoaddress", 195, ADDR)
+    wait_until(lambda: b.rpc("getblockcount") == 200, 60, "the honest peer's sync")
+    genesis = bytes.fromhex(a.rpc("getblockhash", 0))[::-1]
+    slow = RawPeer(a.p2pport, timeout=60)
+    slow.handshake()
+    rss_before = a.rss_kib()
+    # The kernel holds a few MB for the socket; past that it all waits in
+    # the node unless the node stops serving.
+    ask = frame("getheaders", struct.pack("<I", 70016) + compact(1) + genesis + bytes(32))
+    n = 3000
+    slow.sock.sendall(ask * n)
+    time.sleep(3)
+    grown = a.rss_kib() - rss_before
+    print("RSS grew by %.1f MB with %d getheaders unread" % (grown / 1024, n))
+    assert grown < 30 * 1024
+    still_honest(a, b)
+    got = 0
+    deadline = time.time() + 120
+    while got < n and time.time() < deadline:
+        cmd, payload = slow.recv_msg(deadline - time.time())
+        if cmd == "headers":
+            assert payload[0] in (200, 201)  # every header after genesis (201 once still_honest mined)
+            got += 1
+        elif cmd == "ping":
+            slow.send(frame("pong", payload))
+    print("drained %d answers in %.1f s" % (got, time.time() - deadline + 120))
+    assert got == n
+    assert slow.alive()
+    assert connected(a, b)
