@@ -3,20 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hashmap.h"
+#include "mempool_impl.h"
 #include "sato/mem.h"
 #include "sato/mempool.h"
 #include "sato/tx_check.h"
-
-struct sato_mempool {
-    sato_mempool_entry_t **entries;
-    size_t len, cap;
-    sato_hmap_t by_txid, by_wtxid, spent;
-    int64_t total_vsize, total_fee;
-    size_t usage;
-    uint64_t next_entry, sequence, epoch;
-    sato_policy_t policy;
-};
 
 sato_mempool_t *sato_mempool_create(void) {
     sato_mempool_t *p = sato_calloc(1, sizeof(*p));
