@@ -120,4 +120,12 @@ void sato_mempool_chunk(sato_mempool_t *pool, const sato_mempool_entry_t *e, int
  * highest feerate chunks first, as above); *n entries, caller frees. */
 sato_mempool_entry_t **sato_mempool_mining_order(sato_mempool_t *pool, size_t *n);
 
+/* What a block may take from the pool (Core's BlockAssembler, simplest
+ * form): entries in mining order, each only after all its in-pool
+ * parents, while the block's weight and sigop cost stay within the
+ * limits given (the coinbase's share already taken off). *n entries,
+ * *fees their total fee; caller frees the array. */
+sato_mempool_entry_t **sato_mempool_select(sato_mempool_t *pool, int64_t max_weight, int64_t max_sigop_cost,
+                                           size_t *n, int64_t *fees);
+
 #endif

@@ -486,3 +486,26 @@ void sato_mempool_remove_for_block(sato_mempool_t *p, const sato_block_t *block)
 void sato_mempool_clear(sato_mempool_t *p) {
     while (p->len > 0) sato_mempool_remove(p, p->entries[p->len - 1]);
 }
+
+sato_mempool_entry_t **sato_mempool_select(sato_mempool_t *p, int64_t max_weight, int64_t max_sigop_cost,
+                                           size_t *n_out, int64_t *fees) {
+    size_t n, i, k, len = 0;
+    sato_mempool_entry_t **order = sato_mempool_mining_order(p, &n);
+    uint64_t in = ++p->epoch;
+    int64_t weight = 0, sigops = 0;
+    *fees = 0;
+    for (i = 0; i < n; i++) {
+        sato_mempool_entry_t *e = order[i];
+        int parents_in = 1;
+        for (k = 0; k < e->n_parents; k++) parents_in &= e->parents[k]->mark == in;
+        /* A parent left out keeps its descendants out too. */
+        if (!parents_in || weight + e->weight > max_weight || sigops + e->sigop_cost > max_sigop_cost) continue;
+        e->mark = in;
+        weight += e->weight;
+        sigops += e->sigop_cost;
+        *fees += e->fee;
+        order[len++] = e;
+    }
+    *n_out = len;
+    return order;
+}
