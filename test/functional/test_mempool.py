@@ -116,6 +116,17 @@ def test_accept_fields_and_chain(node):
     verbose = node.rpc("getrawmempool", True)
     assert set(verbose) == {parent, child} and verbose[parent]["wtxid"] == e["wtxid"]
     assert rpc_error(node, "getmempoolentry", "00" * 32) == (-5, "Transaction not in mempool")
+    # getrawtransaction finds pool transactions; gettxout sees the pool
+    # unless told not to.
+    assert node.rpc("getrawtransaction", child) == child_hex
+    raw = node.rpc("getrawtransaction", child, 1)
+    assert raw["txid"] == child and "blockhash" not in raw and "confirmations" not in raw
+    assert node.rpc("gettxout", coin[0], 0) is None
+    assert node.rpc("gettxout", coin[0], 0, False)["value"] == 50
+    out = node.rpc("gettxout", child, 0)
+    assert out["confirmations"] == 0 and out["value"] == pytest.approx((coin[2] - 30000) / COIN)
+    assert node.rpc("gettxout", parent, 0) is None  # spent by child
+    assert node.rpc("gettxout", child, 0, False) is None
     info = node.rpc("getmempoolinfo")
     assert info["size"] == 2 and info["bytes"] == 2 * vsize and info["total_fee"] == 0.0003
     assert info["usage"] > 0
