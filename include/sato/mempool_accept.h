@@ -11,11 +11,11 @@
  * already in the pool, conflicts with the pool, inputs from the tip's
  * UTXO set and the pool, BIP68 in the next block, CheckTxInputs (fee),
  * input and witness standardness, sigop cost, ephemeral dust at zero fee,
- * the minimum relay fee, the cluster limits, spends of a parent's
+ * the minimum relay fee, TRUC (BIP431) topology, the cluster limits,
+ * spends of a parent's
  * ephemeral dust, scripts with the standard flags, then with the tip's
  * consensus flags. Not there yet: replacement (a conflict is
- * "txn-mempool-conflict"), TRUC topology (version 3 is standard but its
- * extra limits are not applied), the pool's size limit and its rolling
+ * "txn-mempool-conflict"; no TRUC sibling eviction), the pool's size limit and its rolling
  * minimum fee (so "mempool min fee not met" never happens), packages. */
 
 #include <stdint.h>

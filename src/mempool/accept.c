@@ -10,6 +10,7 @@
 #include "sato/sighash.h"
 #include "sato/tx_check.h"
 #include "sato/tx_verify.h"
+#include "truc.h"
 
 /* The coins tx spends, read from the pool or the tip's UTXO set; chain
  * coins' scripts are copied, since the chain state lends them only until
@@ -248,6 +249,13 @@ sato_err_t sato_mempool_accept(sato_mempool_t *pool, sato_chainstate_t *cs, cons
         if (fee < min_fee) {
             sato_validation_invalid(st, SATO_TX_RECONSIDERABLE, "min relay fee not met", "%lld < %lld",
                                     (long long)fee, (long long)min_fee);
+            goto out;
+        }
+    }
+    if (!opts->bypass_limits) {
+        char why[SATO_DEBUG_MESSAGE_MAX];
+        if (!sato_mempool_truc_check(pool, tx, out->txid, out->wtxid, vsize, why, sizeof(why))) {
+            sato_validation_invalid(st, SATO_TX_MEMPOOL_POLICY, "TRUC-violation", "%s", why);
             goto out;
         }
     }

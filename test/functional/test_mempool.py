@@ -250,3 +250,23 @@ def test_rpc_argument_errors(node):
         -22, "TX decode failed. Make sure the tx has at least one input.")
     assert rpc_error(node, "getmempoolentry", "xyz")[0] == -8
     assert rpc_error(node, "getmempoolancestors", "00" * 32) == (-5, "Transaction not in mempool")
+
+
+def test_truc(node):
+    coins = Coins(node, 1)
+    coin = coins.take()
+    half = (coin[2] - 10000) // 2
+    parent_hex = make_tx([coin], [(half, SPK), (half, SPK)], version=3)
+    parent = node.rpc("sendrawtransaction", parent_hex)
+    # A non-TRUC transaction may not spend an unconfirmed TRUC one.
+    reason, details = accept(node, make_tx([(parent, 0, half)], [(half - 1000, SPK)], version=2))
+    # (Sato's debug messages hold 191 characters: the parent's ids are cut.)
+    assert reason == "TRUC-violation" and "cannot spend from version=3 tx " + parent[:5] in details
+    assert details.startswith("TRUC-violation, non-version=3 tx ")
+    child = node.rpc("sendrawtransaction", make_tx([(parent, 0, half)], [(half - 1000, SPK)], version=3))
+    assert node.rpc("getmempoolentry", child)["depends"] == [parent]
+    # One child per TRUC parent (no sibling eviction yet), none under the child.
+    reason, details = accept(node, make_tx([(parent, 1, half)], [(half - 1000, SPK)], version=3))
+    assert reason == "TRUC-violation" and details.endswith("would exceed descendant count limit"), details
+    reason, details = accept(node, make_tx([(child, 0, half - 1000)], [(half - 2000, SPK)], version=3))
+    assert reason == "TRUC-violation" and details.endswith("would have too many ancestors")
