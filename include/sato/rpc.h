@@ -26,10 +26,12 @@ enum {
     SATO_RPC_VERIFY_REJECTED = -26,
     SATO_RPC_VERIFY_ALREADY_IN_CHAIN = -27,
     SATO_RPC_IN_WARMUP = -28,
+    SATO_RPC_CLIENT_MEMPOOL_DISABLED = -33,
     SATO_RPC_METHOD_DEPRECATED = -32
 };
 
 struct sato_chainctl;
+struct sato_mempool;
 
 /* Bitcoin Core's warm-up state: from the moment the server listens until
  * the node has loaded, every call (known method or not) is answered
@@ -56,6 +58,9 @@ typedef struct {
     sato_rpc_warmup_t *warmup;
     /* The peer-to-peer node (net.h); NULL without one. */
     struct sato_net *net;
+    /* The transaction pool (mempool.h), guarded by the chain lock; NULL:
+     * the mempool methods answer RPC_CLIENT_MEMPOOL_DISABLED. */
+    struct sato_mempool *mempool;
 } sato_rpc_context_t;
 
 /* The interface of one method, as Bitcoin Core's RPCHelpMan describes it:

@@ -17,6 +17,8 @@ void sato_rpc_register_blockchain(sato_rpc_table_t *t);
 void sato_rpc_register_mining(sato_rpc_table_t *t);
 void sato_rpc_register_getrawtransaction(sato_rpc_table_t *t);
 void sato_rpc_register_net(sato_rpc_table_t *t);
+/* Mempool methods (they need sato_rpc_context_t.mempool). */
+void sato_rpc_register_mempool(sato_rpc_table_t *t);
 
 /* decodescript's result for a script (exposed for tests). */
 json_t *sato_rpc_decodescript_json(const sato_chain_addr_t *chain, const unsigned char *script,

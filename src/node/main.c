@@ -19,6 +19,7 @@
 #include "sato/hex.h"
 #include "sato/log.h"
 #include "sato/mem.h"
+#include "sato/mempool_accept.h"
 #include "sato/rpc_methods.h"
 #include "sato/sha256.h"
 #include "sato/txindex.h"
@@ -303,6 +304,12 @@ static int open_chain(sato_node_t *node) {
     }
     node->chainctl = sato_chainctl_create(node->chainstate, node->chain, node->txindex, on_storage_failure, node);
     sato_chainctl_lock(node->chainctl);
+    node->mempool = sato_mempool_create();
+    if (!sato_mempool_attach(node->mempool, node->chainctl)) {
+        sato_chainctl_unlock(node->chainctl);
+        sato_log_printf("Error: no room for the mempool among the chain's listeners");
+        return 0;
+    }
     err = sato_chainctl_tip_changed(node->chainctl);
     sato_chainctl_unlock(node->chainctl);
     if (err != SATO_OK) return 0;
@@ -332,6 +339,9 @@ static int close_chain(sato_node_t *node) {
         }
     }
     node->chainstate = NULL;
+    if (node->chainctl != NULL && node->mempool != NULL) sato_mempool_detach(node->mempool, node->chainctl);
+    sato_mempool_destroy(node->mempool);
+    node->mempool = NULL;
     if (node->chainctl != NULL) sato_chainctl_unlock(node->chainctl);
     sato_chainctl_destroy(node->chainctl);
     node->chainctl = NULL;
@@ -506,6 +516,7 @@ static void on_loaded(evutil_socket_t fd, short what, void *arg) {
         event_base_loopexit(node->base, NULL);
         return;
     }
+    node->rpc_ctx.mempool = node->mempool;
     node->rpc_ctx.chainctl = node->chainctl;
     if (node->warmup != NULL) sato_rpc_warmup_finish(node->warmup);
     sato_log_printf("init message: Done loading");
@@ -655,6 +666,7 @@ static int run(sato_node_t *node, int argc, char **argv) {
     sato_rpc_register_mining(node->rpc);
     sato_rpc_register_getrawtransaction(node->rpc);
     sato_rpc_register_net(node->rpc);
+    sato_rpc_register_mempool(node->rpc);
     /* The server answers from the start (Core's warm-up), while the chain
      * state loads on its own thread and the loop keeps serving. */
     node->warmup = sato_rpc_warmup_create();

@@ -35,6 +35,7 @@ typedef struct {
     sato_chainstate_t *chainstate;
     sato_txindex_t *txindex;
     sato_chainctl_t *chainctl;
+    struct sato_mempool *mempool; /* follows chainctl's tip; used under its lock */
     sato_rpc_warmup_t *warmup;
     time_t started;
     int shutdown_requested;

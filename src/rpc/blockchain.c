@@ -13,6 +13,7 @@
 #include "sato/hex.h"
 #include "sato/json_out.h"
 #include "sato/mem.h"
+#include "sato/mempool.h"
 #include "sato/rpc_methods.h"
 #include "sato/tx_json.h"
 
@@ -227,12 +228,22 @@ static json_t *rpc_gettxout(sato_rpc_request_t *req) {
     sato_coin_t coin;
     sato_err_t err;
     json_t *out = NULL;
-    /* include_mempool (argument 2) has no effect: there is no mempool yet,
-     * so the answer is always the confirmed UTXO set. */
+    sato_mempool_t *pool = sato_rpc_arg_bool(req, 2) ? req->ctx->mempool : NULL;
+    const sato_txout_t *pool_out;
     if (!rpc_param_hash(req, 0, "txid", op.hash) || !sato_rpc_arg_int(req, 1, 0, UINT32_MAX, &n)) return NULL;
     op.n = (uint32_t)n;
     tip = sato_chainstate_tip(cs);
-    err = sato_chainstate_get_coin(cs, &op, &coin); /* script borrowed: used under the lock */
+    /* With include_mempool, an output a pool transaction spends is gone
+     * and one it creates is there, unconfirmed (Core's CCoinsViewMemPool). */
+    if (pool != NULL && sato_mempool_spender(pool, &op) != NULL) return json_null();
+    if (pool != NULL && (pool_out = sato_mempool_output(pool, &op)) != NULL) {
+        coin.out = *pool_out;
+        coin.height = tip->height + 1;
+        coin.is_coinbase = 0;
+        err = SATO_OK;
+    } else {
+        err = sato_chainstate_get_coin(cs, &op, &coin); /* script borrowed: used under the lock */
+    }
     if (err == SATO_ENOTFOUND) {
         out = json_null();
     } else if (err != SATO_OK) {

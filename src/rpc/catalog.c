@@ -6,7 +6,7 @@
 #include "spec.h"
 
 static const sato_rpc_method_t *const groups[] = {
-    sato_rpc_spec_blockchain, sato_rpc_spec_control, sato_rpc_spec_mining,
+    sato_rpc_spec_blockchain, sato_rpc_spec_control, sato_rpc_spec_mempool, sato_rpc_spec_mining,
     sato_rpc_spec_net,        sato_rpc_spec_rawtransaction, sato_rpc_spec_util,
 };
 

@@ -1,6 +1,5 @@
-/* getrawtransaction: a transaction from a given block, or from any block
- * of the active chain through -txindex. There is no mempool yet, so the
- * mempool part of Core's lookup always comes up empty. */
+/* getrawtransaction: a transaction from a given block, or from the
+ * mempool, or from any block of the active chain through -txindex. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +7,7 @@
 #include "sato/chainstate_query.h"
 #include "sato/hex.h"
 #include "sato/mem.h"
+#include "sato/mempool.h"
 #include "sato/rpc_methods.h"
 #include "sato/tx_json.h"
 #include "sato/txindex.h"
@@ -73,6 +73,8 @@ static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
             rpc_storage_error(req, ctl, err, "Failed to read block");
             goto out;
         }
+    } else if (req->ctx->mempool != NULL && sato_mempool_get(req->ctx->mempool, txid) != NULL) {
+        tx = &sato_mempool_get(req->ctx->mempool, txid)->tx;
     } else if (ti != NULL) {
         uint32_t pos;
         err = sato_txindex_find(ti, block_hash, &pos, txid);
@@ -112,7 +114,8 @@ static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
         json_t *txj;
         memset(&undo, 0, sizeof(undo));
         sato_buf_init(&undo.raw);
-        if (verbosity >= 2 && !sato_tx_is_coinbase(tx) && (in_block->status & SATO_BLOCKNODE_HAVE_UNDO)) {
+        if (verbosity >= 2 && in_block != NULL && !sato_tx_is_coinbase(tx) &&
+            (in_block->status & SATO_BLOCKNODE_HAVE_UNDO)) {
             if (sato_chainstate_read_undo(cs, &undo, in_block, &b) != SATO_OK) {
                 sato_block_undo_clear(&undo);
                 json_decref(out);
@@ -128,6 +131,7 @@ static json_t *rpc_getrawtransaction(sato_rpc_request_t *req) {
         json_decref(txj);
         sato_block_undo_clear(&undo);
     }
+    if (in_block == NULL) goto out; /* a mempool transaction: no block fields */
     json_object_set_new(out, "blockhash", rpc_hash_json(in_block->hash));
     if (sato_chainstate_at(cs, in_block->height) == in_block) {
         int32_t height = sato_chainstate_tip(cs)->height;

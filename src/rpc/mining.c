@@ -1,7 +1,9 @@
 /* Mining methods: submitblock, submitheader, and, for regtest and private
- * chains, generatetoaddress, generatetodescriptor and generateblock. The
- * node has no mempool yet: generated blocks hold a coinbase and only the
- * raw transactions generateblock is given. */
+ * chains, generatetoaddress, generatetodescriptor and generateblock.
+ * generatetoaddress and generatetodescriptor fill their blocks from the
+ * mempool (sato_mempool_select: chunks by feerate, parents first, within
+ * the weight and sigop limits); generateblock takes raw transactions and
+ * txids of mempool transactions. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +16,8 @@
 #include "sato/difficulty.h"
 #include "sato/hex.h"
 #include "sato/mem.h"
+#include "sato/mempool.h"
+#include "sato/tx_check.h"
 #include "sato/merkle.h"
 #include "sato/miner.h"
 #include "sato/rpc_methods.h"
@@ -40,10 +44,15 @@ static int make_template(sato_block_template_t *t, sato_chainctl_t *ctl) {
     return 1;
 }
 
+/* Core's defaults: weight and sigops kept back for the coinbase. */
+#define BLOCK_RESERVED_WEIGHT 8000
+#define COINBASE_RESERVED_SIGOPS 400
+
 static void build_block(sato_block_t *b, const sato_block_template_t *t, const sato_chainparams_t *p,
-                        const unsigned char *spk, size_t spk_len, const sato_tx_t *txs, size_t ntxs) {
+                        const unsigned char *spk, size_t spk_len, const sato_tx_t *txs, size_t ntxs, int64_t fees) {
     sato_tx_t coinbase;
-    sato_miner_coinbase(&coinbase, t->height, spk, spk_len, sato_block_subsidy(t->height, p), t->segwit_active);
+    sato_miner_coinbase(&coinbase, t->height, spk, spk_len, sato_block_subsidy(t->height, p) + fees,
+                        t->segwit_active);
     sato_miner_assemble(b, t, &coinbase, txs, ntxs);
     sato_tx_clear(&coinbase);
 }
@@ -105,7 +114,22 @@ static json_t *generate_blocks(sato_rpc_request_t *req, const unsigned char *spk
             sato_rpc_error(req, SATO_RPC_INTERNAL_ERROR, "Cannot compute the next block's difficulty");
             goto fail;
         }
-        build_block(&b, &t, sato_chainctl_params(ctl), spk, spk_len, NULL, 0);
+        {
+            /* Shallow copies: assembly copies them again, deeply. */
+            sato_mempool_t *pool = req->ctx->mempool;
+            sato_mempool_entry_t **sel = NULL;
+            sato_tx_t *txs = NULL;
+            size_t nsel = 0, i;
+            int64_t fees = 0;
+            if (pool != NULL)
+                sel = sato_mempool_select(pool, SATO_MAX_BLOCK_WEIGHT - BLOCK_RESERVED_WEIGHT,
+                                          SATO_MAX_BLOCK_SIGOPS_COST - COINBASE_RESERVED_SIGOPS, &nsel, &fees);
+            txs = sato_malloc((nsel + 1) * sizeof(*txs));
+            for (i = 0; i < nsel; i++) txs[i] = sel[i]->tx;
+            build_block(&b, &t, sato_chainctl_params(ctl), spk, spk_len, txs, nsel, fees);
+            free(txs);
+            free(sel);
+        }
         if (!solve(&b.header, sato_chainctl_params(ctl), &max_tries)) {
             sato_block_clear(&b);
             break; /* out of tries: return what was made */
@@ -193,10 +217,18 @@ static json_t *rpc_generateblock(sato_rpc_request_t *req) {
             sato_rpc_error(req, SATO_RPC_TYPE_ERROR, "JSON value is not a string as expected");
             goto out;
         }
-        /* A txid would name a mempool transaction; there is no mempool. */
+        /* A txid names a mempool transaction. */
         if (is_hash_hex(s)) {
-            sato_rpc_error(req, SATO_RPC_INVALID_ADDRESS_OR_KEY, "Transaction %s not in mempool.", s);
-            goto out;
+            unsigned char txid[32];
+            sato_mempool_entry_t *e = NULL;
+            if (req->ctx->mempool != NULL && sato_hex_decode_rev(txid, 32, s))
+                e = sato_mempool_get(req->ctx->mempool, txid);
+            if (e == NULL) {
+                sato_rpc_error(req, SATO_RPC_INVALID_ADDRESS_OR_KEY, "Transaction %s not in mempool.", s);
+                goto out;
+            }
+            sato_tx_copy(&txs[ntxs++], &e->tx);
+            continue;
         }
         if (!sato_rpc_decode_hex_tx(&txs[ntxs], s, 1, 1)) {
             sato_rpc_error(req, SATO_RPC_DESERIALIZATION_ERROR,
@@ -209,7 +241,7 @@ static json_t *rpc_generateblock(sato_rpc_request_t *req) {
         sato_rpc_error(req, SATO_RPC_INTERNAL_ERROR, "Cannot compute the next block's difficulty");
         goto out;
     }
-    build_block(&b, &t, sato_chainctl_params(ctl), spk, spk_len, txs, ntxs);
+    build_block(&b, &t, sato_chainctl_params(ctl), spk, spk_len, txs, ntxs, 0);
     have_block = 1;
     {
         /* Core's TestBlockValidity before any work is spent on the nonce. */

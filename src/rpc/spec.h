@@ -49,6 +49,7 @@
 
 /* The method groups (ended by name == NULL), listed by catalog.c. */
 extern const sato_rpc_method_t sato_rpc_spec_blockchain[];
+extern const sato_rpc_method_t sato_rpc_spec_mempool[];
 extern const sato_rpc_method_t sato_rpc_spec_mining[];
 extern const sato_rpc_method_t sato_rpc_spec_net[];
 extern const sato_rpc_method_t sato_rpc_spec_rawtransaction[];

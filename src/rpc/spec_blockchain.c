@@ -232,8 +232,8 @@ const sato_rpc_method_t sato_rpc_spec_blockchain[] = {
         .description = "Returns an unspent transaction output of the active chain's UTXO set.",
         .args = ARGS(REQ("txid", STR, "The transaction id"), REQ("n", NUM, "The output's index"),
                      DEF("include_mempool", BOOL, "true",
-                         "Whether to look at the mempool too. This node has no mempool yet: the answer is always "
-                         "the confirmed UTXO set, whatever the value.")),
+                         "Whether to include the mempool. Note that an unspent output that is spent in the mempool "
+                         "won't appear.")),
         .results = RESULTS(
             RES(NONE, "", "", .cond = "If the output is not in the UTXO set"),
             RES(OBJ, "", "", .cond = "Otherwise",

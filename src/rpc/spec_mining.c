@@ -14,7 +14,6 @@ const sato_rpc_method_t sato_rpc_spec_mining[] = {
         .args = ARGS(REQ("output", STR, "The address or descriptor the new coins go to."),
                      REQ("transactions", ARR,
                          "Hex strings, each a raw transaction or the txid of a mempool transaction.\n"
-                         "This node has no mempool yet, so only raw transactions can be given.\n"
                          "They must be valid in this order, or the block is refused.",
                          .inner = ARGS(OPT("rawtx/txid", STR_HEX, ""))),
                      DEF("submit", BOOL, "true",

@@ -49,8 +49,7 @@ const sato_rpc_method_t sato_rpc_spec_rawtransaction[] = {
         .name = "getrawtransaction",
         .description =
             "Returns a transaction: from the block given as blockhash (which must be available and hold it),\n"
-            "or, with -txindex and no blockhash, from any block of the active chain.\n"
-            "Bitcoin Core also looks in the mempool; this node has none yet.\n\n"
+            "or, without blockhash, from the mempool or (with -txindex) from any block of the active chain.\n\n"
             "Hint: wallet transactions are gettransaction's.\n\n"
             "With verbosity 0 or none, the serialized transaction, hex-encoded.\n"
             "With verbosity 1, a JSON object describing it.\n"

@@ -287,8 +287,8 @@ def test_bad_input_per_method(node):
     assert rpc_error(node, "generatetodescriptor", 1, "nonsense(x)")[0] == -5
     assert rpc_error(node, "getrawtransaction", "00")[0] == -8
     assert rpc_error(node, "verifychain", "x")[0] == -3
-    # Mempool and wallet methods do not exist yet.
-    for m in ("getmempoolinfo", "getwalletinfo", "sendrawtransaction", "getmininginfo"):
+    # Wallet methods do not exist yet (the mempool's are test_mempool.py's).
+    for m in ("getwalletinfo", "getmininginfo"):
         assert rpc_error(node, m) == (-32601, "Method not found")
     assert node.rpc("getblockcount") == 2
 

@@ -169,7 +169,7 @@ static void test_every_method_documented(void) {
         }
         free(text);
     }
-    test_case(ok && n == 43, "all %zu methods have a description, documented arguments and results", n);
+    test_case(ok && n == 50, "all %zu methods have a description, documented arguments and results", n);
 }
 
 /* The daemon binds the control methods; every other entry is bound by
@@ -187,6 +187,7 @@ static void test_every_method_bound(void) {
     sato_rpc_register_mining(t);
     sato_rpc_register_getrawtransaction(t);
     sato_rpc_register_net(t);
+    sato_rpc_register_mempool(t);
     for (i = 0; (m = sato_rpc_method_at(i)) != NULL; i++) {
         int daemon = 0;
         for (k = 0; k < sizeof(daemon_methods) / sizeof(daemon_methods[0]); k++)
