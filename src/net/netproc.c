@@ -111,12 +111,17 @@ static void request_blocks(sato_net_t *net, sato_chainstate_t *cs, sato_peer_t *
     size_t n = 0;
     int32_t h, end;
     int64_t now_ms = net_now_ms(net);
+    int cmp;
     if (!p->handshake_done || p->disconnect || !net_peer_syncs(p) || p->n_inflight >= MAX_BLOCKS_IN_FLIGHT) return;
     if (!(p->services & (SATO_NODE_NETWORK | SATO_NODE_NETWORK_LIMITED))) return;
-    if ((best = peer_best(cs, p)) == NULL || sato_u256_cmp(&best->chain_work, &tip->chain_work) <= 0) return;
+    if ((best = peer_best(cs, p)) == NULL || (cmp = sato_u256_cmp(&best->chain_work, &tip->chain_work)) < 0) return;
     if (best->status & SATO_BLOCKNODE_FAILED_MASK) return;
     fork = sato_blocknode_fork(tip, best);
+    /* As Core, the last common block also moves when the peer has no more
+     * work than we do (its last block just connected): getpeerinfo's
+     * synced_blocks would otherwise stay one short of synced_headers. */
     p->common_height = fork->height;
+    if (cmp == 0) return;
     end = fork->height + BLOCK_DOWNLOAD_WINDOW;
     for (h = fork->height + 1; h <= best->height && p->n_inflight + (int)n < MAX_BLOCKS_IN_FLIGHT; h++) {
         const sato_blocknode_t *e = sato_blocknode_ancestor(best, h);
@@ -432,12 +437,27 @@ static void on_getheaders(sato_net_t *net, sato_chainctl_t *ctl, sato_peer_t *p,
         return;
     }
     if (r != SATO_MSG_OK) return;
-    /* Core answers nothing while it is itself in initial download. */
-    if (!blocks && sato_chainctl_ibd(ctl) && !p->noban) {
-        SATO_DEBUG(SATO_LOG_NET, "Ignoring getheaders from peer=%llu because node is in initial block download",
-                   (unsigned long long)p->id);
-        sato_msg_locator_clear(&m);
-        return;
+    /* Core (since 24.0) serves headers during initial download too; only
+     * while the active chain has less than the minimum chain work does it
+     * decline, and then with an empty headers message, so that the asker
+     * does not wait for an answer: Core sends another getheaders to a
+     * peer only once the last was answered or 2 minutes have passed, and
+     * until then ignores the blocks that peer announces by inv. */
+    if (!blocks && !p->noban) {
+        sato_u256_t min_work;
+        sato_u256_from_hex(&min_work, net->cfg.params->minimum_chain_work_hex);
+        if (sato_u256_cmp(&sato_chainstate_tip(cs)->chain_work, &min_work) < 0) {
+            SATO_DEBUG(SATO_LOG_NET,
+                       "Ignoring getheaders from peer=%llu because active chain has too little work; "
+                       "sending empty response",
+                       (unsigned long long)p->id);
+            sato_msg_locator_clear(&m);
+            sato_buf_init(&b);
+            sato_msg_headers_write(&b, NULL, 0);
+            net_send(net, p, "headers", b.data, b.len);
+            sato_buf_clear(&b);
+            return;
+        }
     }
     if (m.n == 0) {
         /* A bare hash: that one header, if we have it (Core). */
