@@ -147,6 +147,13 @@ int sato_tx_verify_scripts(sato_tx_state_t *st, const sato_tx_t *tx, const sato_
                            unsigned int flags, const sato_txdata_t *txdata, sato_sigcache_t *cache,
                            int cache_store);
 
+/* The same checks for callers that word the failure themselves (the
+ * mempool): 1 if every input passes, else 0 with the first failing
+ * input's index and script error. txdata is required. */
+int sato_tx_scripts_pass(const sato_tx_t *tx, const sato_txout_t *spent, unsigned int flags,
+                         const sato_txdata_t *txdata, sato_sigcache_t *cache, int cache_store, size_t *bad_input,
+                         sato_script_error_t *err);
+
 /* The reject reason of a failed script check in a block:
  * "block-script-verify-flag-failed (<Core's ScriptErrorString>)". */
 void sato_script_check_reason(char *out, size_t out_len, sato_script_error_t err);

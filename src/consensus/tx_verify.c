@@ -200,19 +200,11 @@ void sato_script_check_reason(char *out, size_t out_len, sato_script_error_t err
     snprintf(out, out_len, "block-script-verify-flag-failed (%s)", sato_script_error_string(err));
 }
 
-int sato_tx_verify_scripts(sato_tx_state_t *st, const sato_tx_t *tx, const sato_txout_t *spent,
-                           unsigned int flags, const sato_txdata_t *txdata, sato_sigcache_t *cache,
-                           int cache_store) {
-    sato_txdata_t local;
+int sato_tx_scripts_pass(const sato_tx_t *tx, const sato_txout_t *spent, unsigned int flags,
+                         const sato_txdata_t *txdata, sato_sigcache_t *cache, int cache_store, size_t *bad_input,
+                         sato_script_error_t *err) {
     sato_script_check_t check;
-    sato_script_error_t err = SATO_SCRIPT_ERR_OK;
-    char reason[SATO_REJECT_REASON_MAX];
     size_t i;
-    if (sato_tx_is_coinbase(tx)) return 1;
-    if (txdata == NULL) {
-        sato_txdata_init(&local, tx, spent, tx->vin_len);
-        txdata = &local;
-    }
     for (i = 0; i < tx->vin_len; i++) {
         check.tx = tx;
         check.nin = i;
@@ -221,11 +213,30 @@ int sato_tx_verify_scripts(sato_tx_state_t *st, const sato_tx_t *tx, const sato_
         check.txdata = txdata;
         check.cache = cache;
         check.cache_store = cache_store;
-        if (!sato_script_check_run(&check, &err)) {
-            sato_script_check_reason(reason, sizeof(reason), err);
-            return sato_validation_invalid(st, SATO_TX_CONSENSUS, reason, "input %zu: %s", i,
-                                           sato_script_error_string(err));
+        if (!sato_script_check_run(&check, err)) {
+            *bad_input = i;
+            return 0;
         }
+    }
+    return 1;
+}
+
+int sato_tx_verify_scripts(sato_tx_state_t *st, const sato_tx_t *tx, const sato_txout_t *spent,
+                           unsigned int flags, const sato_txdata_t *txdata, sato_sigcache_t *cache,
+                           int cache_store) {
+    sato_txdata_t local;
+    sato_script_error_t err = SATO_SCRIPT_ERR_OK;
+    char reason[SATO_REJECT_REASON_MAX];
+    size_t bad = 0;
+    if (sato_tx_is_coinbase(tx)) return 1;
+    if (txdata == NULL) {
+        sato_txdata_init(&local, tx, spent, tx->vin_len);
+        txdata = &local;
+    }
+    if (!sato_tx_scripts_pass(tx, spent, flags, txdata, cache, cache_store, &bad, &err)) {
+        sato_script_check_reason(reason, sizeof(reason), err);
+        return sato_validation_invalid(st, SATO_TX_CONSENSUS, reason, "input %zu: %s", bad,
+                                       sato_script_error_string(err));
     }
     return 1;
 }

@@ -111,28 +111,6 @@ static int ephemeral_spends_ok(sato_mempool_t *pool, const sato_tx_t *tx, int64_
     return 1;
 }
 
-/* Core's CheckInputScripts without a cache: the first failing input's
- * error. */
-static int scripts_ok(const sato_tx_t *tx, const sato_txout_t *spent, const sato_txdata_t *txdata, unsigned flags,
-                      size_t *bad, sato_script_error_t *err) {
-    size_t i;
-    for (i = 0; i < tx->vin_len; i++) {
-        sato_script_check_t check;
-        check.tx = tx;
-        check.nin = i;
-        check.spent = &spent[i];
-        check.flags = flags;
-        check.txdata = txdata;
-        check.cache = NULL;
-        check.cache_store = 0;
-        if (!sato_script_check_run(&check, err)) {
-            *bad = i;
-            return 0;
-        }
-    }
-    return 1;
-}
-
 static int script_failure(sato_tx_state_t *st, int result, const char *prefix, const sato_tx_t *tx,
                           const unsigned char txid[32], const unsigned char wtxid[32], size_t i,
                           sato_script_error_t err) {
@@ -276,7 +254,7 @@ sato_err_t sato_mempool_accept(sato_mempool_t *pool, sato_chainstate_t *cs, cons
     spent = sato_malloc((tx->vin_len + 1) * sizeof(*spent));
     sato_tx_spent_outputs(spent, tx, view.ptrs);
     sato_txdata_init(&txdata, tx, spent, tx->vin_len);
-    if (!scripts_ok(tx, spent, &txdata, SATO_POLICY_STANDARD_SCRIPT_FLAGS, &bad, &serr)) {
+    if (!sato_tx_scripts_pass(tx, spent, SATO_POLICY_STANDARD_SCRIPT_FLAGS, &txdata, NULL, 0, &bad, &serr)) {
         /* A failure without any witness may be a stripped one. */
         int result = !sato_tx_has_witness(tx) && sato_policy_spends_witness_program(tx, view.ptrs)
                          ? SATO_TX_WITNESS_STRIPPED
@@ -286,7 +264,8 @@ sato_err_t sato_mempool_accept(sato_mempool_t *pool, sato_chainstate_t *cs, cons
     }
     /* Against the tip's own consensus flags too, so that a gap in the
      * standard flags never lets in what a block may not hold. */
-    if (!scripts_ok(tx, spent, &txdata, sato_block_script_flags(tip->height, tip->hash, params), &bad, &serr)) {
+    if (!sato_tx_scripts_pass(tx, spent, sato_block_script_flags(tip->height, tip->hash, params), &txdata, NULL, 0,
+                              &bad, &serr)) {
         script_failure(st, SATO_TX_CONSENSUS, "block", tx, out->txid, out->wtxid, bad, serr);
         goto out;
     }

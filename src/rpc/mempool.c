@@ -148,6 +148,23 @@ static json_t *atmp_error(sato_rpc_request_t *req, const sato_tx_state_t *st) {
                           "%s", text);
 }
 
+/* One acceptance; 0 once the caller has been answered with the storage
+ * error or the rejection. */
+static int accept_or_reply(sato_rpc_request_t *req, sato_mempool_t *pool, sato_chainstate_t *cs,
+                           const sato_chainparams_t *params, const sato_tx_t *tx,
+                           const sato_mempool_accept_opts_t *opts, sato_mempool_result_t *res) {
+    sato_err_t err = sato_mempool_accept(pool, cs, params, tx, opts, res);
+    if (err != SATO_OK) {
+        rpc_storage_error(req, req->chain, err, "Failed to read the UTXO set");
+        return 0;
+    }
+    if (!sato_validation_is_valid(&res->state)) {
+        atmp_error(req, &res->state);
+        return 0;
+    }
+    return 1;
+}
+
 static json_t *rpc_sendrawtransaction(sato_rpc_request_t *req) {
     sato_mempool_t *pool = pool_of(req);
     sato_chainstate_t *cs;
@@ -198,16 +215,11 @@ static json_t *rpc_sendrawtransaction(sato_rpc_request_t *req) {
     /* In the pool already (perhaps with another witness): nothing to do. */
     if (sato_mempool_get(pool, txid) == NULL) {
         opts.accept_time = sato_clock_now();
+        /* As Core's BroadcastTransaction: a test first when the fee is
+         * capped, then the real thing. */
         if (max_fee > 0) {
             opts.test_accept = 1;
-            if ((err = sato_mempool_accept(pool, cs, params, &tx, &opts, &res)) != SATO_OK) {
-                rpc_storage_error(req, req->chain, err, "Failed to read the UTXO set");
-                goto out;
-            }
-            if (!sato_validation_is_valid(&res.state)) {
-                atmp_error(req, &res.state);
-                goto out;
-            }
+            if (!accept_or_reply(req, pool, cs, params, &tx, &opts, &res)) goto out;
             if (res.fee > max_fee) {
                 sato_rpc_error(req, SATO_RPC_VERIFY_ERROR,
                                "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)");
@@ -215,14 +227,7 @@ static json_t *rpc_sendrawtransaction(sato_rpc_request_t *req) {
             }
             opts.test_accept = 0;
         }
-        if ((err = sato_mempool_accept(pool, cs, params, &tx, &opts, &res)) != SATO_OK) {
-            rpc_storage_error(req, req->chain, err, "Failed to read the UTXO set");
-            goto out;
-        }
-        if (!sato_validation_is_valid(&res.state)) {
-            atmp_error(req, &res.state);
-            goto out;
-        }
+        if (!accept_or_reply(req, pool, cs, params, &tx, &opts, &res)) goto out;
     }
     out = rpc_hash_json(txid);
 out:

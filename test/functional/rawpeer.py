@@ -115,6 +115,23 @@ class RawPeer:
         return False
 
 
+def dial_raw(node, kind):
+    """A raw peer the node dials itself (addconnection) as the given
+    connection type, past the handshake."""
+    lst = socket.socket()
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(1)
+    lst.settimeout(30)
+    port = lst.getsockname()[1]
+    assert node.rpc("addconnection", "127.0.0.1:%d" % port, kind, False)
+    sock, _ = lst.accept()
+    lst.close()
+    p = RawPeer(sock=sock)
+    p.port = port
+    p.answer_handshake()
+    return p
+
+
 def parse_headers(payload):
     n, off = payload[0], 1  # counts here are small
     out = []

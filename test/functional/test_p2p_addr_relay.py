@@ -6,7 +6,7 @@ import socket
 import struct
 import time
 
-from rawpeer import RawPeer, compact, frame, wait_until
+from rawpeer import RawPeer, compact, dial_raw, frame, wait_until
 
 SERVICES = 1 | 8
 
@@ -57,15 +57,7 @@ def test_fresh_address_goes_to_two_peers(make_node):
         r.send(frame("getaddr"))  # an inbound peer takes addresses once it asks
         receivers.append(r)
     # A block-relay-only peer the node dialled: it must never see one.
-    lst = socket.socket()
-    lst.bind(("127.0.0.1", 0))
-    lst.listen(1)
-    lst.settimeout(30)
-    assert a.rpc("addconnection", "127.0.0.1:%d" % lst.getsockname()[1], "block-relay-only", False)
-    sock, _ = lst.accept()
-    lst.close()
-    blocks_only = RawPeer(sock=sock)
-    blocks_only.answer_handshake()
+    blocks_only = dial_raw(a, "block-relay-only")
     everyone = receivers + [blocks_only, sender]
     for p in everyone:
         assert p.alive()  # the getaddrs are handled
@@ -107,15 +99,7 @@ def test_fresh_address_goes_to_two_peers(make_node):
 def test_block_relay_only_peer_addr_ignored(make_node):
     """What a block-relay-only peer sends of addresses is dropped unread."""
     a = make_node(["-debug=net"])
-    lst = socket.socket()
-    lst.bind(("127.0.0.1", 0))
-    lst.listen(1)
-    lst.settimeout(30)
-    assert a.rpc("addconnection", "127.0.0.1:%d" % lst.getsockname()[1], "block-relay-only", False)
-    sock, _ = lst.accept()
-    lst.close()
-    p = RawPeer(sock=sock)
-    p.answer_handshake()
+    p = dial_raw(a, "block-relay-only")
     p.send(frame("addr", addr_payload([(bytes([1, 2, 3, 5]), 8333, int(time.time()))])))
     assert p.alive()
     info = a.rpc("getpeerinfo")[0]

@@ -11,7 +11,7 @@ import bitcoin.messages as bmsg
 from bitcoin.core import lx
 
 from chainutil import ADDR
-from rawpeer import RawPeer, compact, frame, honest_pair, parse_headers, sha256d, still_honest
+from rawpeer import RawPeer, compact, dial_raw, frame, honest_pair, parse_headers, sha256d, still_honest
 
 
 def test_bitcoinlib_handshake_and_headers(make_node):
@@ -241,19 +241,6 @@ def test_inbound_eviction_when_full(make_node):
         time.sleep(0.1)
     assert a.rpc("getconnectioncount") == 30
     assert "evicted for a new inbound connection" in open(a.chaindir + "/debug.log").read()
-
-
-def dial_raw(node, kind):
-    lst = socket.socket()
-    lst.bind(("127.0.0.1", 0))
-    lst.listen(1)
-    lst.settimeout(30)
-    assert node.rpc("addconnection", "127.0.0.1:%d" % lst.getsockname()[1], kind, False)
-    sock, _ = lst.accept()
-    lst.close()
-    p = RawPeer(sock=sock)
-    p.answer_handshake()
-    return p
 
 
 def test_transactions_from_block_relay_only_peers(make_node):

@@ -11,7 +11,7 @@ import time
 
 from chainutil import ADDR
 from framework import wait_until
-from rawpeer import RawPeer, compact, frame
+from rawpeer import compact, dial_raw, frame
 
 
 def log(node):
@@ -28,20 +28,10 @@ def headers_msg(node, upto):
 
 
 def dialled_peer(node, kind):
-    """A raw peer the node dials as the given connection type."""
-    lst = socket.socket()
-    lst.bind(("127.0.0.1", 0))
-    lst.listen(1)
-    lst.settimeout(30)
-    port = lst.getsockname()[1]
-    assert node.rpc("addconnection", "127.0.0.1:%d" % port, kind, False)
-    sock, _ = lst.accept()
-    lst.close()
-    p = RawPeer(sock=sock)
-    p.port = port
+    """A raw peer the node dials, with what pump() notes about it."""
+    p = dial_raw(node, kind)
     p.seen = []
     p.gone = False
-    p.answer_handshake()
     return p
 
 
